@@ -1,0 +1,3 @@
+from apigate.cli import main
+
+main()

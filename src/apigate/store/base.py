@@ -1,0 +1,71 @@
+"""The configuration-store contract.
+
+Documents are JSON objects in AWS's own wire shapes (member names of botocore's model), filed by
+``kind`` and a ``key``. Keys are ``/``-joined ids, parent first (``{restApiId}/{resourceId}``), so a
+prefix lists or deletes a subtree. Internal, non-AWS fields start with ``_``; the protocol layer never
+serialises them because it walks the model's output shape.
+
+Key layout used by the control plane and the data plane:
+
+=================  =====================================  =====================================
+kind               key                                    document
+=================  =====================================  =====================================
+``restapi``        ``{restApiId}``                        RestApi (+ ``_region``)
+``resource``       ``{restApiId}/{resourceId}``           Resource with ``resourceMethods``
+                                                          holding full Method shapes (with
+                                                          ``methodIntegration`` and responses)
+``model``          ``{restApiId}/{modelName}``            Model
+``deployment``     ``{restApiId}/{deploymentId}``         Deployment (no snapshot)
+``snapshot``       ``{restApiId}/{deploymentId}``         the frozen API (see deployments.py)
+``stage``          ``{restApiId}/{stageName}``            Stage
+=================  =====================================  =====================================
+
+Every mutation happens inside ``transaction()``; a transaction is atomic and isolated from every
+other transaction (of this process and, for networked stores, of other nodes). After a commit the
+store calls its subscribers with what changed, so caches of the data plane can be dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreChange:
+    kind: str
+    key: str
+
+
+class Transaction(Protocol):
+    async def get(self, kind: str, key: str) -> Document | None: ...
+
+    async def put(self, kind: str, key: str, doc: Document) -> None: ...
+
+    async def delete(self, kind: str, key: str) -> bool:
+        """Delete one document; False if it did not exist."""
+        ...
+
+    async def list(self, kind: str, prefix: str = "") -> list[tuple[str, Document]]:
+        """Documents whose key starts with ``prefix``, ordered by key."""
+        ...
+
+    async def delete_prefix(self, kind: str, prefix: str) -> int:
+        """Delete every document of ``kind`` whose key starts with ``prefix``; returns the count."""
+        ...
+
+
+class ConfigStore(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+    def subscribe(self, callback: Callable[[Iterable[StoreChange]], None]) -> None: ...
+
+    async def reset(self) -> None:
+        """Delete everything (``POST /_apigate/reset``)."""
+        ...
+
+    async def close(self) -> None: ...
