@@ -1,0 +1,1 @@
+"""Handlers: deployments (to be written)."""

@@ -1,0 +1,1 @@
+"""Handlers: integrations (to be written)."""

@@ -1,0 +1,1 @@
+"""Handlers: methods (to be written)."""

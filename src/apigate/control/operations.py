@@ -1,0 +1,12 @@
+"""Imports every handler module so that its ``@operation`` registrations take effect."""
+
+from apigate.control import (  # noqa: F401
+    deployments,
+    integrations,
+    methods,
+    resources,
+    restapis,
+    stages,
+    tags,
+    testinvoke,
+)

@@ -1,0 +1,1 @@
+"""Handlers: resources (to be written)."""

@@ -1,0 +1,1 @@
+"""Handlers: restapis (to be written)."""

@@ -1,0 +1,1 @@
+"""Handlers: stages (to be written)."""

@@ -1,0 +1,1 @@
+"""Handlers: tags (to be written)."""

@@ -1,0 +1,1 @@
+"""Handlers: testinvoke (to be written)."""
