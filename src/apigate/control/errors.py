@@ -28,6 +28,27 @@ class BadRequestException(ServiceError):
     status = 400
 
 
+class ValidationException(ServiceError):
+    """AWS's front-end validation of the model's constraints (enum values, patterns).
+
+    Recorded: ``1 validation error detected: Value 'HTTPS_PROXY' at 'putIntegrationInput.type' failed
+    to satisfy constraint: Member must satisfy enum value set: [...]`` with status 400.
+    """
+
+    code = "ValidationException"
+    status = 400
+
+
+class SerializationException(ServiceError):
+    """A JSON body member of the wrong type, refused by AWS's deserializer before any handler.
+
+    Recorded: ``class java.lang.Boolean can not be converted to an String`` with status 400.
+    """
+
+    code = "SerializationException"
+    status = 400
+
+
 class UnauthorizedException(ServiceError):
     code = "UnauthorizedException"
     status = 401

@@ -1,1 +1,246 @@
-"""Handlers: integrations (to be written)."""
+"""Handlers: Integration (Put/Get/Update/Delete) and IntegrationResponse (Put/Get/Update/Delete).
+
+The Integration lives in its Method (``methodIntegration``), integration responses inside it
+(``integrationResponses[statusCode]``); every write is one read-modify-write of the Resource
+document in one transaction, validated (``integration_rules``) before anything is stored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from apigate.control import common
+from apigate.control.common import (
+    find_integration,
+    find_method,
+    get_resource,
+    put_resource,
+    raise_validation,
+)
+from apigate.control.errors import NotFoundException
+from apigate.control.integration_rules import (
+    MAX_TIMEOUT_MS,
+    check_integration,
+    check_integration_response,
+    front_end_violations,
+)
+from apigate.control.patch import PatchSpec, Rule, apply_patch
+from apigate.control.registry import ControlContext, Output, Params, operation
+
+if TYPE_CHECKING:
+    from apigate.store.base import Transaction
+
+# PutIntegration members copied as given (others get defaults or are derived).
+_OPTIONAL_MEMBERS = (
+    "connectionId",
+    "credentials",
+    "requestParameters",
+    "requestTemplates",
+    "contentHandling",
+    "tlsConfig",
+    "responseTransferMode",
+    "integrationTarget",
+)
+
+
+async def _load(
+    tx: Transaction, ctx: ControlContext, params: Params
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The Resource document and its Method (AWS's NotFound messages, resource first)."""
+    resource = await get_resource(tx, ctx, params["restApiId"], params["resourceId"])
+    return resource, find_method(resource, params["httpMethod"])
+
+
+def _new_integration(params: Params, resource_id: str, existing: dict[str, Any] | None) -> dict[str, Any]:
+    """PutIntegration's document with AWS's defaults: WHEN_NO_MATCH, 29000 ms, the resource id as
+    cache namespace, no cache key parameters, INTERNET for HTTP types. A MOCK keeps no ``uri``."""
+    kind = params["type"]
+    timeout = params.get("timeoutInMillis")
+    integration: dict[str, Any] = {
+        "type": kind,
+        "passthroughBehavior": params.get("passthroughBehavior") or "WHEN_NO_MATCH",
+        "timeoutInMillis": MAX_TIMEOUT_MS if timeout is None else timeout,
+        "cacheNamespace": params.get("cacheNamespace") or resource_id,
+        "cacheKeyParameters": list(params.get("cacheKeyParameters") or []),
+    }
+    if params.get("integrationHttpMethod"):
+        integration["httpMethod"] = params["integrationHttpMethod"]
+    if params.get("uri") and kind != "MOCK":
+        integration["uri"] = params["uri"]
+    if params.get("connectionType"):
+        integration["connectionType"] = params["connectionType"]
+    elif kind in ("HTTP", "HTTP_PROXY"):
+        integration["connectionType"] = "INTERNET"
+    for member in _OPTIONAL_MEMBERS:
+        if params.get(member) is not None:
+            integration[member] = params[member]
+    # Re-putting an integration keeps the responses already configured on it.
+    if existing and existing.get("integrationResponses"):
+        integration["integrationResponses"] = existing["integrationResponses"]
+    return integration
+
+
+@operation("apigateway", "PutIntegration")
+async def put_integration(ctx: ControlContext, params: Params) -> Output:
+    raise_validation(front_end_violations(params, "putIntegrationInput"))
+    async with ctx.store.transaction() as tx:
+        resource, method = await _load(tx, ctx, params)
+        integration = _new_integration(params, resource["id"], method.get("methodIntegration"))
+        method["methodIntegration"] = check_integration(integration, method)
+        await put_resource(tx, params["restApiId"], resource)
+    return integration
+
+
+@operation("apigateway", "GetIntegration")
+async def get_integration(ctx: ControlContext, params: Params) -> Output:
+    async with ctx.store.transaction() as tx:
+        _, method = await _load(tx, ctx, params)
+    return find_integration(method)
+
+
+INTEGRATION_SPEC = PatchSpec(
+    {
+        "/type": Rule("replace", nullable=False),
+        "/httpMethod": Rule("replace"),
+        "/uri": Rule("replace"),
+        "/connectionType": Rule("replace"),
+        "/connectionId": Rule("replace"),
+        "/credentials": Rule("replace"),
+        "/passthroughBehavior": Rule("replace", nullable=False),
+        "/contentHandling": Rule("replace"),
+        "/timeoutInMillis": Rule("replace", type=int, nullable=False),
+        "/cacheNamespace": Rule("replace"),
+        "/integrationTarget": Rule("replace"),
+        "/responseTransferMode": Rule("replace"),
+        "/tlsConfig/insecureSkipVerification": Rule("replace", type=bool),
+        "/requestParameters/{name}": Rule("add", "replace", "remove", container="map"),
+        "/requestTemplates/{contentType}": Rule("add", "replace", "remove", container="map"),
+        "/cacheKeyParameters/{name}": Rule("add", "remove", container="set"),
+    },
+    style="plain",
+)
+
+
+@operation("apigateway", "UpdateIntegration")
+async def update_integration(ctx: ControlContext, params: Params) -> Output:
+    operations = params.get("patchOperations") or []
+    raise_validation(common.patch_op_violations("updateIntegrationInput", operations))
+    async with ctx.store.transaction() as tx:
+        resource, method = await _load(tx, ctx, params)
+        new = apply_patch(find_integration(method), operations, INTEGRATION_SPEC)
+        for member in ("httpMethod", "uri", "connectionId", "credentials", "contentHandling"):
+            if new.get(member) == "":
+                new.pop(member)
+        common.prune_emptied(new, operations, "requestParameters", "requestTemplates")
+        method["methodIntegration"] = check_integration(new, method)
+        await put_resource(tx, params["restApiId"], resource)
+    return new
+
+
+@operation("apigateway", "DeleteIntegration")
+async def delete_integration(ctx: ControlContext, params: Params) -> Output:
+    async with ctx.store.transaction() as tx:
+        resource, method = await _load(tx, ctx, params)
+        find_integration(method)
+        method.pop("methodIntegration")
+        await put_resource(tx, params["restApiId"], resource)
+    return None
+
+
+# --- IntegrationResponse -----------------------------------------------------------------------
+
+
+def find_integration_response(integration: dict[str, Any], status_code: str) -> dict[str, Any]:
+    response = (integration.get("integrationResponses") or {}).get(status_code)
+    if response is None:
+        raise NotFoundException("Invalid Response status code specified")
+    return response
+
+
+def _store_response(integration: dict[str, Any], status_code: str, response: dict[str, Any] | None) -> None:
+    responses = dict(integration.get("integrationResponses") or {})
+    if response is None:
+        responses.pop(status_code, None)
+    else:
+        responses[status_code] = response
+    if responses:
+        integration["integrationResponses"] = responses
+    else:
+        integration.pop("integrationResponses", None)
+
+
+@operation("apigateway", "PutIntegrationResponse")
+async def put_integration_response(ctx: ControlContext, params: Params) -> Output:
+    """Creates or overwrites the response for ``statusCode`` (201 both times, as AWS)."""
+    status_code = params["statusCode"]
+    handling = {"contentHandling": params.get("contentHandling")}
+    raise_validation(
+        common.status_code_violations(status_code)
+        + front_end_violations(handling, "putIntegrationResponseInput")
+    )
+    async with ctx.store.transaction() as tx:
+        resource, method = await _load(tx, ctx, params)
+        integration = find_integration(method)
+        response: dict[str, Any] = {"statusCode": status_code}
+        for member in ("selectionPattern", "responseParameters", "responseTemplates", "contentHandling"):
+            if params.get(member) is not None:
+                response[member] = params[member]
+        check_integration_response(response, method)
+        _store_response(integration, status_code, response)
+        await put_resource(tx, params["restApiId"], resource)
+    return response
+
+
+@operation("apigateway", "GetIntegrationResponse")
+async def get_integration_response(ctx: ControlContext, params: Params) -> Output:
+    raise_validation(common.status_code_violations(params["statusCode"]))
+    async with ctx.store.transaction() as tx:
+        _, method = await _load(tx, ctx, params)
+    return find_integration_response(find_integration(method), params["statusCode"])
+
+
+RESPONSE_SPEC = PatchSpec(
+    {
+        "/selectionPattern": Rule("replace"),
+        "/contentHandling": Rule("replace"),
+        "/responseParameters/{name}": Rule("add", "replace", "remove", container="map"),
+        "/responseTemplates/{contentType}": Rule("add", "replace", "remove", container="map"),
+    },
+    style="plain",
+)
+
+
+@operation("apigateway", "UpdateIntegrationResponse")
+async def update_integration_response(ctx: ControlContext, params: Params) -> Output:
+    status_code = params["statusCode"]
+    operations = params.get("patchOperations") or []
+    raise_validation(
+        common.patch_op_violations("updateIntegrationResponseInput", operations)
+        + common.status_code_violations(status_code)
+    )
+    async with ctx.store.transaction() as tx:
+        resource, method = await _load(tx, ctx, params)
+        integration = find_integration(method)
+        new = apply_patch(find_integration_response(integration, status_code), operations, RESPONSE_SPEC)
+        if new.get("contentHandling") == "":
+            new.pop("contentHandling")
+        common.prune_emptied(new, operations, "responseParameters", "responseTemplates")
+        check_integration_response(new, method)
+        _store_response(integration, status_code, new)
+        await put_resource(tx, params["restApiId"], resource)
+    return new
+
+
+@operation("apigateway", "DeleteIntegrationResponse")
+async def delete_integration_response(ctx: ControlContext, params: Params) -> Output:
+    status_code = params["statusCode"]
+    raise_validation(common.status_code_violations(status_code))
+    async with ctx.store.transaction() as tx:
+        resource = await get_resource(tx, ctx, params["restApiId"], params["resourceId"])
+        # AWS answers a missing method here with the Integration message, not the Method one.
+        method = (resource.get("resourceMethods") or {}).get(str(params["httpMethod"]).upper()) or {}
+        integration = find_integration(method)
+        find_integration_response(integration, status_code)
+        _store_response(integration, status_code, None)
+        await put_resource(tx, params["restApiId"], resource)
+    return None

@@ -1,0 +1,80 @@
+"""BENCHMARKS.md from one run's results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.apis import MOCK_TARGET, PROXY_TARGET
+
+# The targets this project holds itself to (requests/s on one gateway core; p50 at 1 connection).
+TARGETS = {MOCK_TARGET: 15_000, PROXY_TARGET: 5_000}
+P50_TARGET_MS = 1.0
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _row(point: dict[str, Any]) -> str:
+    if "error" in point:
+        return f"| {point['target']} | {point['connections']} | error: {point['error']} | | | |"
+    notes = []
+    if point["non_2xx"]:
+        notes.append(f"{point['non_2xx']} non-2xx")
+    if point["socket_errors"]:
+        notes.append(f"{point['socket_errors']} socket errors")
+    return (
+        f"| {point['target']} | {point['connections']} | {point['requests_per_s']:,.0f} | "
+        f"{point['p50_ms']:.2f} | {point['p99_ms']:.2f} | {', '.join(notes) or 'ok'} |"
+    )
+
+
+def _target_lines(points: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for name, goal in TARGETS.items():
+        measured = [p for p in points if p["target"] == name and "error" not in p]
+        best = max((p["requests_per_s"] for p in measured), default=None)
+        one = next((p for p in measured if p["connections"] == 1), None)
+        rps = f"{best:,.0f}" if best is not None else "n/a"
+        met = best is not None and best >= goal
+        lines.append(f"- {name}: ≥ {goal:,} req/s — best {rps} → {_verdict(met)}")
+        if one is not None:
+            p50 = one["p50_ms"]
+            ok = p50 <= P50_TARGET_MS
+            goal_ms = f"{P50_TARGET_MS:g} ms"
+            lines.append(f"- {name}: p50 at 1 connection ≤ {goal_ms} — {p50:.2f} ms → {_verdict(ok)}")
+    return lines
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench.run`); raw wrk output of every run is kept in",
+        "`bench/results/` (not committed). Numbers come from one machine and one run: compare runs, not",
+        "machines.",
+        "",
+        f"- date: {m['date']}",
+        f"- machine: {m['cpu_model']}, {m['logical_cpus']} logical CPUs ({m['kernel']}); "
+        f"load average before the run {' / '.join(map(str, m['loadavg_at_start']))}",
+        f"- versions: Python {m['python']}, granian {m['granian']}, aiohttp {m['aiohttp']}, "
+        f"uvloop {m['uvloop']}, apigate {m['apigate']}, {m['wrk']}",
+        f"- placement: {results['placement']}",
+        f"- method: wrk, one thread, `--latency`, {results['duration_s']:g} s per point after a "
+        f"{results['warmup_s']:g} s warm-up, loopback only (127.0.0.1), keep-alive connections",
+        "",
+        "| target | connections | requests/s | p50 (ms) | p99 (ms) | notes |",
+        "|---|---:|---:|---:|---:|---|",
+        *(_row(p) for p in results["points"]),
+        "",
+        "## Targets",
+        "",
+        *_target_lines(results["points"]),
+        "",
+        "The baseline is the raw-ASGI backend (`bench/backend.py`) under granian on the gateway's core:",
+        "the ceiling of any Python ASGI app there. During the HTTP_PROXY runs the backend sits on a CPU",
+        "of its own when there is a third one, else beside wrk — never on the gateway's CPU.",
+        "",
+    ]
+    return "\n".join(lines)
