@@ -385,6 +385,10 @@ def test_empty_body_and_null_members() -> None:
     }
 
 
+def test_null_body_is_an_empty_body() -> None:
+    assert _parse("CreateDeployment", "/restapis/abc/deployments", body=b"null") == {"restApiId": "abc"}
+
+
 def test_malformed_json_is_a_bad_request() -> None:
     with pytest.raises(BadRequestException, match="Could not parse request body into json"):
         _parse("CreateRestApi", "/restapis", body=b'{"name": ')

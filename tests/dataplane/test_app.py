@@ -456,3 +456,11 @@ async def test_mock_method_through_the_real_pipeline(store: SqliteStore, service
     assert response.header("Content-Length") == str(len(response.body))
     missing = await call_asgi(app, "GET", "/dev/dogs", host=HOST)
     assert (missing.status, missing.body) == (403, b'{"message":"Missing Authentication Token"}')
+
+
+async def test_warm_requests_do_not_touch_the_store(api: SqliteStore, services: SimpleNamespace) -> None:
+    app = dataplane(services)
+    assert (await call_asgi(app, "GET", "/dev/pets", host=HOST)).status == 200
+    await api.close()  # from now on any store access raises
+    for _ in range(3):
+        assert (await call_asgi(app, "GET", "/dev/pets", host=HOST)).status == 200

@@ -238,17 +238,25 @@ class MapCodec(Codec):
 class StructureCodec(Codec):
     """``decoding``: wire name -> (member, codec); ``encoding``: member -> (wire name, codec)."""
 
-    __slots__ = ("decoding", "encoding")
+    __slots__ = ("decoding", "encoding", "known", "nested", "renamed")
     passthrough = False
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.decoding: dict[str, tuple[str, Codec]] = {}
         self.encoding: dict[str, tuple[str, Codec | None]] = {}
+        self.known: set[str] = set()
+        self.nested: list[tuple[str, str, Codec]] = []  # members whose encoding is not the identity
+        self.renamed = False  # some identity-encoded member has a different wire name
 
     def add(self, member: str, wire: str, codec: Codec) -> None:
         self.decoding[wire] = (member, codec)
         self.encoding[member] = (wire, None if codec.passthrough else codec)
+        self.known.add(member)
+        if not codec.passthrough:
+            self.nested.append((member, wire, codec))
+        elif wire != member:
+            self.renamed = True
 
     def decode(self, value: Any, path: str) -> Any:
         if not isinstance(value, dict):
@@ -264,14 +272,28 @@ class StructureCodec(Codec):
         return out
 
     def encode(self, value: Any) -> Any:
-        out: dict[str, Any] = {}
+        # Fast path (most documents): only known members, no None -> a C-level copy, then only the
+        # nested members are re-encoded. Otherwise walk every member, dropping unknown ones (such as
+        # internal ``_fields``) and None values.
+        if not self.renamed and value.keys() <= self.known and None not in value.values():
+            if not self.nested:
+                return value
+            out = dict(value)
+            for member, wire, codec in self.nested:
+                item = out.get(member)
+                if item is not None:
+                    if wire != member:
+                        del out[member]
+                    out[wire] = codec.encode(item)
+            return out
+        out = {}
         encoding = self.encoding
         for member, item in value.items():
             entry = encoding.get(member)
             if entry is None or item is None:
                 continue
-            wire, codec = entry
-            out[wire] = item if codec is None else codec.encode(item)
+            wire, member_codec = entry
+            out[wire] = item if member_codec is None else member_codec.encode(item)
         return out
 
 

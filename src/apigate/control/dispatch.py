@@ -136,7 +136,9 @@ def error_response(error: ServiceError, request_id: str) -> Response:
 
 
 async def send_response(send: Send, response: Response) -> None:
-    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+    # Header values are ASCII in practice; UTF-8 keeps a non-Latin-1 value (a Content-Disposition
+    # file name) from failing the whole response.
+    headers = [(k.lower().encode("latin-1"), v.encode("utf-8")) for k, v in response.headers]
     headers.append((b"content-length", str(len(response.body)).encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})

@@ -51,9 +51,10 @@ async def _load(
     return resource, find_method(resource, params["httpMethod"])
 
 
-def _new_integration(params: Params, resource_id: str, existing: dict[str, Any] | None) -> dict[str, Any]:
+def _new_integration(params: Params, resource_id: str) -> dict[str, Any]:
     """PutIntegration's document with AWS's defaults: WHEN_NO_MATCH, 29000 ms, the resource id as
-    cache namespace, no cache key parameters, INTERNET for HTTP types. A MOCK keeps no ``uri``."""
+    cache namespace, no cache key parameters, INTERNET for HTTP types. A MOCK keeps no ``uri``.
+    Like AWS, a second PutIntegration replaces the whole integration, its responses included."""
     kind = params["type"]
     timeout = params.get("timeoutInMillis")
     integration: dict[str, Any] = {
@@ -74,9 +75,6 @@ def _new_integration(params: Params, resource_id: str, existing: dict[str, Any] 
     for member in _OPTIONAL_MEMBERS:
         if params.get(member) is not None:
             integration[member] = params[member]
-    # Re-putting an integration keeps the responses already configured on it.
-    if existing and existing.get("integrationResponses"):
-        integration["integrationResponses"] = existing["integrationResponses"]
     return integration
 
 
@@ -85,7 +83,7 @@ async def put_integration(ctx: ControlContext, params: Params) -> Output:
     raise_validation(front_end_violations(params, "putIntegrationInput"))
     async with ctx.store.transaction() as tx:
         resource, method = await _load(tx, ctx, params)
-        integration = _new_integration(params, resource["id"], method.get("methodIntegration"))
+        integration = _new_integration(params, resource["id"])
         method["methodIntegration"] = check_integration(integration, method)
         await put_resource(tx, params["restApiId"], resource)
     return integration

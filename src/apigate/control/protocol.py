@@ -148,7 +148,9 @@ class InputPlan:
             name, codec = self.payload
             params[name] = self._payload(codec, body, name)
         elif self.body is not None and body.strip():
-            params.update(self.body.decode(_json(body), "body"))
+            data = _json(body)
+            if data is not None:  # a literal `null` body is an empty one
+                params.update(self.body.decode(data, "body"))
         self.validator.validate(params)
         return params
 

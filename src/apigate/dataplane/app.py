@@ -187,27 +187,34 @@ class DataPlane:
             "", "", raw_path)
         request = self._method_request(scope, resource_path, headers, host)
         ctx = await self._context(api_id, stage_name, request)
-        if ctx.error is not None:  # answered before the pipeline (unknown API, disabled endpoint...)
-            await finalize(ctx)
-        elif content_length > self.max_payload:  # a declared oversize body is not read at all
-            render(ctx, REQUEST_TOO_LARGE())
-            await finalize(ctx)
-        else:
-            # An HTTP/1.1 request without Content-Length or Transfer-Encoding has no body (RFC 9112
-            # 6.3): not calling receive() then saves the server a round trip (~40% of a MOCK call).
-            body = b""
-            if content_length:
-                try:
-                    body = await _read_body(receive, self.max_payload)
-                except _Disconnected:
-                    return
-            if body is None:
-                render(ctx, REQUEST_TOO_LARGE())
-                await finalize(ctx)
-            else:
+        if ctx.error is None:  # else answered already (unknown API, disabled endpoint...)
+            try:
+                body = await self._body(receive, content_length)
+            except _Disconnected:
+                return
+            if body is not None:
                 request.body = body
-                await run(ctx, self.stages)
+                await run(ctx, self.stages)  # finalizes
+                await self._send(send, ctx, head=request.http_method == "HEAD")
+                return
+            render(ctx, REQUEST_TOO_LARGE())
+        await finalize(ctx)
         await self._send(send, ctx, head=request.http_method == "HEAD")
+
+    async def _body(self, receive: Callable[[], Any], content_length: int) -> bytes | None:
+        """The request body; None when it exceeds the payload limit (413 REQUEST_TOO_LARGE).
+
+        AWS checks the size after routing; here an oversize body is refused before, so that
+        nothing beyond the limit is ever read or buffered.
+        """
+        if content_length > self.max_payload:
+            return None  # declared too large: not read at all
+        if not content_length:
+            # HTTP/1.1 without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3). Not
+            # awaiting receive() then spares a round trip into the server: measured ~24 us per
+            # request under granian, more than the rest of the data plane's own work for a MOCK.
+            return b""
+        return await _read_body(receive, self.max_payload)
 
     @staticmethod
     def _headers(scope: dict[str, Any]) -> tuple[Headers, str | None, int]:
@@ -279,9 +286,9 @@ class DataPlane:
             render(ctx, _FORBIDDEN())
             return ctx
         deployment_id, variables, is_canary = self.pick_deployment(stage)
-        deployment = live.peek_deployment(api_id, deployment_id)
+        deployment = live.peek_deployment(api_id, deployment_id) if deployment_id else None
         if deployment is MISSING:
-            deployment = await live.deployment(api_id, deployment_id) if deployment_id else None
+            deployment = await live.deployment(api_id, deployment_id)
         ctx = self.new_context(
             request, api_id, stage_name, deployment or _NO_STAGE, stage, variables,
             region=region, is_canary=is_canary,
@@ -292,7 +299,7 @@ class DataPlane:
             render(ctx, API_CONFIGURATION_ERROR(log=f"Deployment {deployment_id} not found"))
         return ctx
 
-    def pick_deployment(self, stage: dict[str, Any]) -> tuple[str | None, dict[str, str], bool]:
+    def pick_deployment(self, stage: dict[str, Any]) -> tuple[str, dict[str, str], bool]:
         """Base or canary deployment for one request (digest §3.4): ``random() * 100 < percentTraffic``.
 
         A canary request sees the stage variables overlaid with ``stageVariableOverrides``
@@ -304,9 +311,9 @@ class DataPlane:
             percent = canary.get("percentTraffic") or 0.0
             if percent > 0 and self.random() * 100 < percent:
                 overrides = canary.get("stageVariableOverrides") or {}
-                deployment_id = canary.get("deploymentId") or stage.get("deploymentId")
+                deployment_id = canary.get("deploymentId") or stage.get("deploymentId") or ""
                 return deployment_id, {**variables, **overrides}, True
-        return stage.get("deploymentId"), variables, False
+        return stage.get("deploymentId") or "", variables, False
 
     def new_context(
         self,

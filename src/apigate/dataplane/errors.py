@@ -26,7 +26,7 @@ class GatewayError(Exception):
 
 
 
-class ACCESS_DENIED(GatewayError):  # noqa: N801 - AWS's GatewayResponseType names, verbatim
+class ACCESS_DENIED(GatewayError):
     response_type = "ACCESS_DENIED"
     status = 403
     default_message = "User is not authorized to access this resource"
@@ -34,133 +34,133 @@ class ACCESS_DENIED(GatewayError):  # noqa: N801 - AWS's GatewayResponseType nam
     message_key = "Message"
 
 
-class API_CONFIGURATION_ERROR(GatewayError):  # noqa: N801
+class API_CONFIGURATION_ERROR(GatewayError):
     response_type = "API_CONFIGURATION_ERROR"
     status = 500
     default_message = "Internal server error"
     error_type = "InternalServerErrorException"
 
 
-class AUTHORIZER_CONFIGURATION_ERROR(GatewayError):  # noqa: N801
+class AUTHORIZER_CONFIGURATION_ERROR(GatewayError):
     response_type = "AUTHORIZER_CONFIGURATION_ERROR"
     status = 500
     default_message = None
     error_type = "AuthorizerConfigurationException"
 
 
-class AUTHORIZER_FAILURE(GatewayError):  # noqa: N801
+class AUTHORIZER_FAILURE(GatewayError):
     response_type = "AUTHORIZER_FAILURE"
     status = 500
     default_message = None
     error_type = "AuthorizerFailureException"
 
 
-class BAD_REQUEST_PARAMETERS(GatewayError):  # noqa: N801
+class BAD_REQUEST_PARAMETERS(GatewayError):
     response_type = "BAD_REQUEST_PARAMETERS"
     status = 400
     default_message = "Missing required request parameters"
     error_type = "BadRequestException"
 
 
-class BAD_REQUEST_BODY(GatewayError):  # noqa: N801
+class BAD_REQUEST_BODY(GatewayError):
     response_type = "BAD_REQUEST_BODY"
     status = 400
     default_message = "Invalid request body"
     error_type = "BadRequestException"
 
 
-class EXPIRED_TOKEN(GatewayError):  # noqa: N801
+class EXPIRED_TOKEN(GatewayError):
     response_type = "EXPIRED_TOKEN"
     status = 403
     default_message = "Signature expired"
     error_type = "InvalidSignatureException"
 
 
-class INTEGRATION_FAILURE(GatewayError):  # noqa: N801
+class INTEGRATION_FAILURE(GatewayError):
     response_type = "INTEGRATION_FAILURE"
     status = 504
     default_message = "Internal server error"
     error_type = "InternalServerErrorException"
 
 
-class INTEGRATION_TIMEOUT(GatewayError):  # noqa: N801
+class INTEGRATION_TIMEOUT(GatewayError):
     response_type = "INTEGRATION_TIMEOUT"
     status = 504
     default_message = "Endpoint request timed out"
     error_type = "InternalServerErrorException"
 
 
-class INVALID_API_KEY(GatewayError):  # noqa: N801
+class INVALID_API_KEY(GatewayError):
     response_type = "INVALID_API_KEY"
     status = 403
     default_message = "Forbidden"
     error_type = "ForbiddenException"
 
 
-class INVALID_SIGNATURE(GatewayError):  # noqa: N801
+class INVALID_SIGNATURE(GatewayError):
     response_type = "INVALID_SIGNATURE"
     status = 403
     default_message = "The request signature we calculated does not match the signature you provided."
     error_type = "InvalidSignatureException"
 
 
-class MISSING_AUTHENTICATION_TOKEN(GatewayError):  # noqa: N801
+class MISSING_AUTHENTICATION_TOKEN(GatewayError):
     response_type = "MISSING_AUTHENTICATION_TOKEN"
     status = 403
     default_message = "Missing Authentication Token"
     error_type = "MissingAuthenticationTokenException"
 
 
-class QUOTA_EXCEEDED(GatewayError):  # noqa: N801
+class QUOTA_EXCEEDED(GatewayError):
     response_type = "QUOTA_EXCEEDED"
     status = 429
     default_message = "Limit Exceeded"
     error_type = "LimitExceededException"
 
 
-class REQUEST_TOO_LARGE(GatewayError):  # noqa: N801
+class REQUEST_TOO_LARGE(GatewayError):
     response_type = "REQUEST_TOO_LARGE"
     status = 413
     default_message = "Request Too Long"
     error_type = "RequestTooLargeException"
 
 
-class RESOURCE_NOT_FOUND(GatewayError):  # noqa: N801
+class RESOURCE_NOT_FOUND(GatewayError):
     response_type = "RESOURCE_NOT_FOUND"
     status = 404
     default_message = "Not Found"
     error_type = "NotFoundException"
 
 
-class THROTTLED(GatewayError):  # noqa: N801
+class THROTTLED(GatewayError):
     response_type = "THROTTLED"
     status = 429
     default_message = "Too Many Requests"
     error_type = "TooManyRequestsException"
 
 
-class UNAUTHORIZED(GatewayError):  # noqa: N801
+class UNAUTHORIZED(GatewayError):
     response_type = "UNAUTHORIZED"
     status = 401
     default_message = "Unauthorized"
     error_type = "UnauthorizedException"
 
 
-class UNSUPPORTED_MEDIA_TYPE(GatewayError):  # noqa: N801
+class UNSUPPORTED_MEDIA_TYPE(GatewayError):
     response_type = "UNSUPPORTED_MEDIA_TYPE"
     status = 415
     default_message = "Unsupported Media Type"
     error_type = "UnsupportedMediaTypeException"
 
 
-class WAF_FILTERED(GatewayError):  # noqa: N801
+class WAF_FILTERED(GatewayError):
     response_type = "WAF_FILTERED"
     status = 403
     default_message = "Forbidden"
     error_type = "WAFFilteredException"
 
 
-class BAD_GATEWAY(API_CONFIGURATION_ERROR):  # noqa: N801
+class BAD_GATEWAY(API_CONFIGURATION_ERROR):
     """A malformed Lambda proxy response or a proxy function error: AWS answers 502, not 500."""
 
     status = 502

@@ -2,8 +2,9 @@
 
 Resolution, as AWS documents it: the API's customised response for the error's type, else the
 customised DEFAULT_4XX / DEFAULT_5XX (chosen by the type's own status class), else the built-in
-default. A customised DEFAULT_4XX/5XX status code also becomes the status of every type of its class
-that has no status code of its own.
+default. The chosen customisation is used whole (its templates and parameters; the built-in body
+when it has no template), except for the status code: a customised DEFAULT_4XX/5XX status code also
+becomes the status of every type of its class that has no status code of its own, as AWS documents.
 
 Gateway response templates are not VTL: AWS substitutes ``$context.*``, ``$stageVariables.*`` and
 ``$method.request.*`` references and nothing else. ``responseParameters`` map
