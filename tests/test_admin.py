@@ -11,7 +11,7 @@ from apigate.app import GatewayApp
 from apigate.config import Settings
 from apigate.server import build_app
 from apigate.store.base import StoreChange
-from tests.asgi import Lifespan, request
+from tests.support.asgi import Lifespan, request
 
 AppFactory = Callable[..., GatewayApp]
 
@@ -48,7 +48,7 @@ async def test_health_always_answers(make_app: AppFactory, host: str) -> None:
     app = await make_app(host=host, admin_token="s3cret")
     response = await request(app, "GET", "/_apigate/health")
     assert response.status == 200
-    assert response.header("content-type") == "application/json"
+    assert response.headers.get("content-type") == "application/json"
     assert response.json() == {"status": "ok", "version": __version__}
 
 
@@ -58,7 +58,7 @@ async def test_health_head_has_no_body_and_other_methods_are_refused(make_app: A
     assert (head.status, head.body) == (200, b"")
     post = await request(app, "POST", "/_apigate/health")
     assert post.status == 405
-    assert post.header("allow") == "GET, HEAD"
+    assert post.headers.get("allow") == "GET, HEAD"
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
@@ -113,7 +113,7 @@ async def test_unknown_admin_path_is_404_json_once_authorised(make_app: AppFacto
     local = await make_app()
     response = await request(local, "GET", "/_apigate/nope")
     assert response.status == 404
-    assert response.header("content-type") == "application/json"
+    assert response.headers.get("content-type") == "application/json"
     assert "message" in response.json()
     assert (await request(local, "GET", "/_apigate")).status == 404
 
@@ -126,5 +126,5 @@ async def test_wrong_method_on_an_admin_endpoint(make_app: AppFactory) -> None:
     await _seed(app)
     response = await request(app, "GET", "/_apigate/reset")
     assert response.status == 405
-    assert response.header("allow") == "POST"
+    assert response.headers.get("allow") == "POST"
     assert await _restapis(app) == ["abc"]

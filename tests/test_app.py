@@ -11,7 +11,7 @@ from apigate.app import GatewayApp, Message, Receive, Scope, Send, is_execute_ap
 from apigate.config import Settings
 from apigate.server import Services
 from apigate.store.sqlite import SqliteStore
-from tests.asgi import Lifespan, request
+from tests.support.asgi import Lifespan, request
 
 
 class Face:

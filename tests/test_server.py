@@ -23,7 +23,7 @@ from apigate import __version__
 from apigate.config import Settings
 from apigate.server import Services, build_app, claim_port, create_app, resolve_bind_host
 from apigate.store.sqlite import SqliteStore
-from tests.asgi import Lifespan, request
+from tests.support.asgi import Lifespan, request
 
 # -- in process ------------------------------------------------------------------------------------
 

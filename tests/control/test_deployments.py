@@ -7,34 +7,17 @@ Expected shapes and messages are AWS's, as recorded in aws-recorded (test_apigat
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-
-import pytest
 
 from apigate.control.common import KIND_SNAPSHOT
-from tests.control.wire_client import ACCOUNT_ID, ApiError, WireClient
+from tests.control.conftest import mock_api, set_response
+from tests.support.client import ACCOUNT_ID, GatewayClient, error_of
 
 
-@pytest.fixture
-async def client() -> AsyncIterator[WireClient]:
-    c = WireClient()
-    try:
-        yield c
-    finally:
-        await c.close()
-
-
-async def _snapshot(client: WireClient, api_id: str, deployment_id: str) -> dict:
+async def _snapshot(client: GatewayClient, api_id: str, deployment_id: str) -> dict:
     async with client.services.store.transaction() as tx:
         doc = await tx.get(KIND_SNAPSHOT, f"{api_id}/{deployment_id}")
     assert doc is not None
     return doc
-
-
-async def _error(coro: object) -> ApiError:
-    with pytest.raises(ApiError) as info:
-        await coro  # type: ignore[misc]
-    return info.value
 
 
 def _template_of(snapshot: dict, resource_id: str) -> str:
@@ -43,8 +26,8 @@ def _template_of(snapshot: dict, resource_id: str) -> str:
     return integration["integrationResponses"]["200"]["responseTemplates"]["application/json"]
 
 
-async def test_create_deployment_answers_id_and_created_date(client: WireClient) -> None:
-    ids = await client.mock_api()
+async def test_create_deployment_answers_id_and_created_date(client: GatewayClient) -> None:
+    ids = await mock_api(client)
     created = await client.call("CreateDeployment", restApiId=ids["apiId"])
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert re.fullmatch(r"[a-z0-9]{6}", created["id"])
@@ -54,9 +37,9 @@ async def test_create_deployment_answers_id_and_created_date(client: WireClient)
     assert "apiSummary" not in got
 
 
-async def test_deployment_errors(client: WireClient) -> None:
+async def test_deployment_errors(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="empty")
-    err = await _error(client.call("CreateDeployment", restApiId=api["id"]))
+    err = await error_of(client.call("CreateDeployment", restApiId=api["id"]))
     assert (err.status, err.code, err.message) == (
         400,
         "BadRequestException",
@@ -69,20 +52,20 @@ async def test_deployment_errors(client: WireClient) -> None:
         httpMethod="GET",
         authorizationType="NONE",
     )
-    err = await _error(client.call("CreateDeployment", restApiId=api["id"]))
+    err = await error_of(client.call("CreateDeployment", restApiId=api["id"]))
     assert (err.status, err.message) == (400, "No integration defined for method")
-    err = await _error(client.call("CreateDeployment", restApiId="nope123456"))
+    err = await error_of(client.call("CreateDeployment", restApiId="nope123456"))
     assert (err.status, err.code) == (404, "NotFoundException")
     assert err.message == f"Invalid API identifier specified {ACCOUNT_ID}:nope123456"
-    err = await _error(client.call("GetDeployment", restApiId=api["id"], deploymentId="zzzzzz"))
+    err = await error_of(client.call("GetDeployment", restApiId=api["id"], deploymentId="zzzzzz"))
     assert (err.status, err.message) == (404, "Invalid Deployment identifier specified")
     async with client.services.store.transaction() as tx:
         assert await tx.list("deployment", f"{api['id']}/") == []
         assert await tx.list(KIND_SNAPSHOT, f"{api['id']}/") == []
 
 
-async def test_snapshot_is_frozen_at_deployment(client: WireClient) -> None:
-    ids = await client.mock_api('{"message": "first"}')
+async def test_snapshot_is_frozen_at_deployment(client: GatewayClient) -> None:
+    ids = await mock_api(client, '{"message": "first"}')
     first = await client.call("CreateDeployment", restApiId=ids["apiId"])
     snapshot = await _snapshot(client, ids["apiId"], first["id"])
     assert snapshot["restApi"]["id"] == ids["apiId"]
@@ -93,7 +76,7 @@ async def test_snapshot_is_frozen_at_deployment(client: WireClient) -> None:
     assert _template_of(snapshot, ids["resourceId"]) == '{"message": "first"}'
 
     # Changing the API afterwards changes nothing in the stored snapshot ...
-    await client.set_response(ids, '{"message": "second"}')
+    await set_response(client, ids, '{"message": "second"}')
     await client.call("CreateResource", restApiId=ids["apiId"], parentId=ids["rootId"], pathPart="more")
     assert await _snapshot(client, ids["apiId"], first["id"]) == snapshot
     # ... and the next deployment freezes the API as it is now.
@@ -103,8 +86,8 @@ async def test_snapshot_is_frozen_at_deployment(client: WireClient) -> None:
     assert {r["path"] for r in later["resources"]} == {"/", "/more"}
 
 
-async def test_create_deployment_creates_the_stage(client: WireClient) -> None:
-    ids = await client.mock_api()
+async def test_create_deployment_creates_the_stage(client: GatewayClient) -> None:
+    ids = await mock_api(client)
     deployment = await client.call(
         "CreateDeployment",
         restApiId=ids["apiId"],
@@ -130,8 +113,8 @@ async def test_create_deployment_creates_the_stage(client: WireClient) -> None:
     }
 
 
-async def test_create_deployment_repoints_an_existing_stage(client: WireClient) -> None:
-    ids = await client.mock_api()
+async def test_create_deployment_repoints_an_existing_stage(client: GatewayClient) -> None:
+    ids = await mock_api(client)
     first = await client.call("CreateDeployment", restApiId=ids["apiId"])
     await client.call(
         "CreateStage",
@@ -161,23 +144,23 @@ async def test_create_deployment_repoints_an_existing_stage(client: WireClient) 
     )
 
 
-async def test_canary_deployment_validation(client: WireClient) -> None:
-    ids = await client.mock_api()
+async def test_canary_deployment_validation(client: GatewayClient) -> None:
+    ids = await mock_api(client)
     canary = {"percentTraffic": 50, "stageVariableOverrides": {"testVar": "canary"}}
     prefix = "Invalid deployment content specified."
-    err = await _error(client.call("CreateDeployment", restApiId=ids["apiId"], canarySettings=canary))
+    err = await error_of(client.call("CreateDeployment", restApiId=ids["apiId"], canarySettings=canary))
     assert (err.status, err.code) == (400, "BadRequestException")
     assert err.message == (
         prefix
         + "Non null and non empty stageName must be provided for canary deployment. Provided value is null"
     )
-    err = await _error(
+    err = await error_of(
         client.call("CreateDeployment", restApiId=ids["apiId"], stageName="", canarySettings=canary)
     )
     assert err.message == (
         prefix + "Non null and non empty stageName must be provided for canary deployment. Provided value is "
     )
-    err = await _error(
+    err = await error_of(
         client.call(
             "CreateDeployment", restApiId=ids["apiId"], stageName="non-existing", canarySettings=canary
         )
@@ -186,7 +169,7 @@ async def test_canary_deployment_validation(client: WireClient) -> None:
         prefix + "Stage non-existing must already be created before making a canary release deployment"
     )
     await client.call("CreateDeployment", restApiId=ids["apiId"], stageName="dev")
-    err = await _error(
+    err = await error_of(
         client.call(
             "CreateDeployment",
             restApiId=ids["apiId"],
@@ -199,8 +182,8 @@ async def test_canary_deployment_validation(client: WireClient) -> None:
     assert "canarySettings" not in stage
 
 
-async def test_canary_deployment_takes_the_canary_slot(client: WireClient) -> None:
-    ids = await client.mock_api()
+async def test_canary_deployment_takes_the_canary_slot(client: GatewayClient) -> None:
+    ids = await mock_api(client)
     first = await client.call("CreateDeployment", restApiId=ids["apiId"])
     await client.call(
         "CreateStage",
@@ -236,8 +219,8 @@ async def test_canary_deployment_takes_the_canary_slot(client: WireClient) -> No
     assert stage["deploymentId"] == plain["id"] and "canarySettings" not in stage
 
 
-async def test_get_deployment_embeds_api_summary(client: WireClient) -> None:
-    ids = await client.mock_api(path_part="pets")
+async def test_get_deployment_embeds_api_summary(client: GatewayClient) -> None:
+    ids = await mock_api(client, path_part="pets")
     await client.call(
         "PutMethod",
         restApiId=ids["apiId"],
@@ -265,8 +248,8 @@ async def test_get_deployment_embeds_api_summary(client: WireClient) -> None:
     }
 
 
-async def test_get_deployments_lists_in_creation_order_and_pages(client: WireClient) -> None:
-    ids = await client.mock_api()
+async def test_get_deployments_lists_in_creation_order_and_pages(client: GatewayClient) -> None:
+    ids = await mock_api(client)
     made = [(await client.call("CreateDeployment", restApiId=ids["apiId"]))["id"] for _ in range(3)]
     listed = await client.call("GetDeployments", restApiId=ids["apiId"])
     assert [d["id"] for d in listed["items"]] == made
@@ -278,8 +261,8 @@ async def test_get_deployments_lists_in_creation_order_and_pages(client: WireCli
     assert [d["id"] for d in rest["items"]] == made[2:] and "position" not in rest
 
 
-async def test_update_deployment_description(client: WireClient) -> None:
-    ids = await client.mock_api()
+async def test_update_deployment_description(client: GatewayClient) -> None:
+    ids = await mock_api(client)
     deployment = await client.call("CreateDeployment", restApiId=ids["apiId"])
     updated = await client.call(
         "UpdateDeployment",
@@ -290,7 +273,7 @@ async def test_update_deployment_description(client: WireClient) -> None:
     assert (updated["id"], updated["description"]) == (deployment["id"], "new-description")
     got = await client.call("GetDeployment", restApiId=ids["apiId"], deploymentId=deployment["id"])
     assert got["description"] == "new-description"
-    err = await _error(
+    err = await error_of(
         client.call(
             "UpdateDeployment",
             restApiId=ids["apiId"],
@@ -301,11 +284,11 @@ async def test_update_deployment_description(client: WireClient) -> None:
     assert (err.status, err.code) == (400, "BadRequestException")
 
 
-async def test_delete_deployment_refused_while_a_stage_points_at_it(client: WireClient) -> None:
-    ids = await client.mock_api()
+async def test_delete_deployment_refused_while_a_stage_points_at_it(client: GatewayClient) -> None:
+    ids = await mock_api(client)
     first = await client.call("CreateDeployment", restApiId=ids["apiId"], stageName="s1")
     in_use = "Active stages pointing to this deployment must be moved or deleted"
-    err = await _error(client.call("DeleteDeployment", restApiId=ids["apiId"], deploymentId=first["id"]))
+    err = await error_of(client.call("DeleteDeployment", restApiId=ids["apiId"], deploymentId=first["id"]))
     assert (err.status, err.code, err.message) == (400, "BadRequestException", in_use)
 
     second = await client.call("CreateDeployment", restApiId=ids["apiId"], stageName="s1")
@@ -316,7 +299,7 @@ async def test_delete_deployment_refused_while_a_stage_points_at_it(client: Wire
         stageName="s1",
         patchOperations=[{"op": "replace", "path": "/canarySettings/deploymentId", "value": first["id"]}],
     )
-    err = await _error(client.call("DeleteDeployment", restApiId=ids["apiId"], deploymentId=first["id"]))
+    err = await error_of(client.call("DeleteDeployment", restApiId=ids["apiId"], deploymentId=first["id"]))
     assert err.message == in_use
     await client.call(
         "UpdateStage",
@@ -326,27 +309,27 @@ async def test_delete_deployment_refused_while_a_stage_points_at_it(client: Wire
     )
     deleted = await client.call("DeleteDeployment", restApiId=ids["apiId"], deploymentId=first["id"])
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 202
-    err = await _error(client.call("GetDeployment", restApiId=ids["apiId"], deploymentId=first["id"]))
+    err = await error_of(client.call("GetDeployment", restApiId=ids["apiId"], deploymentId=first["id"]))
     assert err.status == 404
     async with client.services.store.transaction() as tx:
         assert await tx.get(KIND_SNAPSHOT, f"{ids['apiId']}/{first['id']}") is None
-    err = await _error(client.call("DeleteDeployment", restApiId=ids["apiId"], deploymentId=second["id"]))
+    err = await error_of(client.call("DeleteDeployment", restApiId=ids["apiId"], deploymentId=second["id"]))
     assert err.message == in_use
 
 
-async def test_create_deployment_validates_stage_input(client: WireClient) -> None:
-    ids = await client.mock_api()
-    err = await _error(client.call("CreateDeployment", restApiId=ids["apiId"], stageName="bad name"))
+async def test_create_deployment_validates_stage_input(client: GatewayClient) -> None:
+    ids = await mock_api(client)
+    err = await error_of(client.call("CreateDeployment", restApiId=ids["apiId"], stageName="bad name"))
     assert (err.status, err.message) == (400, "Stage name only allows a-zA-Z0-9_-")
-    err = await _error(
+    err = await error_of(
         client.call("CreateDeployment", restApiId=ids["apiId"], stageName="dev", variables={"v": "a*b"})
     )
     assert err.status == 400 and err.message.startswith("Invalid stage variable value: a*b.")
-    err = await _error(
+    err = await error_of(
         client.call("CreateDeployment", restApiId=ids["apiId"], stageName="dev", variables={"bad-name": "x"})
     )
     assert err.message == "Invalid stage variable name: bad-name. Please use names with only word characters."
-    err = await _error(
+    err = await error_of(
         client.call("CreateDeployment", restApiId=ids["apiId"], stageName="dev", cacheClusterSize="2")
     )
     assert (err.status, err.code) == (400, "ValidationException")

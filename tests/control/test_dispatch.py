@@ -18,8 +18,9 @@ from apigate.control.dispatch import ManagementApi, parse_query
 from apigate.control.errors import NotFoundException
 from apigate.control.protocol import ServiceProtocol
 from apigate.control.registry import HANDLERS, ControlContext, Handler
-from tests.control.client import BotoCaller, asgi_call
 from tests.control.test_protocol import TOY
+from tests.support.asgi import request
+from tests.support.client import AwsClient
 
 SETTINGS = Settings(state_dir=None, region="us-east-1", account_id="123456789012", port=0)
 
@@ -65,7 +66,7 @@ async def test_create_rest_api_round_trip_through_botocore(api: ManagementApi) -
         {"id": "abc123defg", "name": "demo", "createdDate": 1700000000, "_region": "us-east-1"}
     )
     with handling("CreateRestApi", handler):
-        out = await BotoCaller(api)(
+        out = await AwsClient(api).call(
             "CreateRestApi", name="demo", binaryMediaTypes=["image/png"], tags={"a": "b"}
         )
     assert handler.params == {"name": "demo", "binaryMediaTypes": ["image/png"], "tags": {"a": "b"}}
@@ -83,7 +84,7 @@ async def test_create_rest_api_round_trip_through_botocore(api: ManagementApi) -
 async def test_context_carries_store_settings_and_services(api: ManagementApi) -> None:
     handler = Recorder({})
     with handling("GetRestApi", handler):
-        await BotoCaller(api)("GetRestApi", restApiId="abc")
+        await AwsClient(api).call("GetRestApi", restApiId="abc")
     ctx = handler.ctx
     assert ctx is not None
     assert ctx.store is api.services.store
@@ -96,7 +97,7 @@ async def test_context_carries_store_settings_and_services(api: ManagementApi) -
 async def test_region_comes_from_the_sigv4_credential_scope(api: ManagementApi) -> None:
     handler = Recorder({})
     with handling("GetRestApi", handler):
-        await BotoCaller(api, region="eu-west-2")("GetRestApi", restApiId="abc")
+        await AwsClient(api, region="eu-west-2").call("GetRestApi", restApiId="abc")
     assert handler.ctx is not None
     assert handler.ctx.region == "eu-west-2"
 
@@ -106,8 +107,8 @@ async def test_renamed_members_arn_labels_and_lists(api: ManagementApi) -> None:
     tag = Recorder(None)
     untag = Recorder(None)
     with handling("PutIntegration", put), handling("TagResource", tag), handling("UntagResource", untag):
-        caller = BotoCaller(api)
-        out = await caller(
+        caller = AwsClient(api)
+        out = await caller.call(
             "PutIntegration",
             restApiId="a",
             resourceId="r",
@@ -117,8 +118,8 @@ async def test_renamed_members_arn_labels_and_lists(api: ManagementApi) -> None:
             uri="http://example.com",
         )
         arn = "arn:aws:apigateway:us-east-1::/restapis/abc/stages/dev"
-        await caller("TagResource", resourceArn=arn, tags={"k": "v"})
-        await caller("UntagResource", resourceArn=arn, tagKeys=["k", "j"])
+        await caller.call("TagResource", resourceArn=arn, tags={"k": "v"})
+        await caller.call("UntagResource", resourceArn=arn, tagKeys=["k", "j"])
     assert put.params == {
         "restApiId": "a",
         "resourceId": "r",
@@ -136,14 +137,14 @@ async def test_import_blob_payload_and_export_blob_output(api: ManagementApi) ->
     imported = Recorder({"id": "i", "name": "imported"})
     exported = Recorder({"body": b"openapi: 3.0.1\n", "contentType": "application/yaml"})
     with handling("ImportRestApi", imported), handling("GetExport", exported):
-        caller = BotoCaller(api)
-        await caller(
+        caller = AwsClient(api)
+        await caller.call(
             "ImportRestApi",
             body=b'{"openapi": "3.0.1"}',
             failOnWarnings=True,
             parameters={"endpointConfigurationTypes": "REGIONAL", "basepath": "ignore"},
         )
-        out = await caller(
+        out = await caller.call(
             "GetExport", restApiId="a", stageName="dev", exportType="oas30", accepts="application/yaml"
         )
     assert imported.params == {
@@ -161,9 +162,9 @@ async def test_import_blob_payload_and_export_blob_output(api: ManagementApi) ->
 async def test_handler_errors_become_aws_errors(api: ManagementApi) -> None:
     handler = Recorder(error=NotFoundException("Invalid API identifier specified 123456789012:nope"))
     with handling("GetRestApi", handler):
-        caller = BotoCaller(api)
+        caller = AwsClient(api)
         with pytest.raises(ClientError) as info:
-            await caller("GetRestApi", restApiId="nope")
+            await caller.call("GetRestApi", restApiId="nope")
     error = info.value.response
     assert error["Error"] == {
         "Code": "NotFoundException",
@@ -181,7 +182,7 @@ async def test_unexpected_exception_is_logged_never_sent(
 ) -> None:
     handler = Recorder(error=RuntimeError("secret internals /etc/passwd"))
     with handling("GetRestApi", handler), caplog.at_level(logging.ERROR, logger="apigate.control.dispatch"):
-        result = await asgi_call(api, "GET", "/restapis/abc")
+        result = await request(api, "GET", "/restapis/abc")
     assert result.status == 500
     assert result.headers["x-amzn-errortype"] == "InternalFailure"
     assert b"secret" not in result.body and b"Traceback" not in result.body
@@ -191,7 +192,7 @@ async def test_unexpected_exception_is_logged_never_sent(
 
 async def test_operation_without_a_handler_names_itself(api: ManagementApi) -> None:
     with handling("GetSdkTypes", None):
-        result = await asgi_call(api, "GET", "/sdktypes")
+        result = await request(api, "GET", "/sdktypes")
     assert result.status == 501
     assert result.headers["x-amzn-errortype"] == "NotImplementedException"
     assert "GetSdkTypes" in result.json()["message"]
@@ -199,7 +200,7 @@ async def test_operation_without_a_handler_names_itself(api: ManagementApi) -> N
 
 async def test_unknown_path_is_an_aws_shaped_404(api: ManagementApi) -> None:
     for method, path in (("GET", "/nothing/here"), ("POST", "/restapis/abc"), ("GET", "/")):
-        result = await asgi_call(api, method, path)
+        result = await request(api, method, path)
         assert result.status == 404
         assert result.headers["x-amzn-errortype"] == "UnknownOperationException"
         assert result.headers["content-type"] == "application/json"
@@ -208,17 +209,19 @@ async def test_unknown_path_is_an_aws_shaped_404(api: ManagementApi) -> None:
 
 async def test_validation_errors_reach_the_client(api: ManagementApi) -> None:
     with handling("UpdateRestApi", Recorder({})):
-        caller = BotoCaller(api)
+        caller = AwsClient(api)
         with pytest.raises(ClientError) as info:
-            await caller("UpdateRestApi", restApiId="a", patchOperations=[{"op": "wrong", "path": "/name"}])
+            await caller.call(
+                "UpdateRestApi", restApiId="a", patchOperations=[{"op": "wrong", "path": "/name"}]
+            )
     assert info.value.response["Error"]["Code"] == "ValidationException"
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
 async def test_missing_required_member_and_bad_json(api: ManagementApi) -> None:
     with handling("CreateRestApi", Recorder({})):
-        missing = await asgi_call(api, "POST", "/restapis", body=b"{}")
-        broken = await asgi_call(api, "POST", "/restapis", body=b'{"name": "x"')
+        missing = await request(api, "POST", "/restapis", body=b"{}")
+        broken = await request(api, "POST", "/restapis", body=b'{"name": "x"')
     assert missing.status == 400
     assert missing.headers["x-amzn-errortype"] == "BadRequestException"
     assert "createRestApiInput.name" in missing.json()["message"]
@@ -229,7 +232,7 @@ async def test_missing_required_member_and_bad_json(api: ManagementApi) -> None:
 async def test_body_in_several_chunks(api: ManagementApi) -> None:
     handler = Recorder({"id": "x"})
     with handling("CreateRestApi", handler):
-        result = await asgi_call(api, "POST", "/restapis", body=[b'{"na', b'me": "chu', b'nked"}'])
+        result = await request(api, "POST", "/restapis", body=[b'{"na', b'me": "chu', b'nked"}'])
     assert result.status == 201
     assert handler.params == {"name": "chunked"}
 
@@ -237,7 +240,7 @@ async def test_body_in_several_chunks(api: ManagementApi) -> None:
 async def test_raw_path_keeps_encoded_slashes_in_one_label(api: ManagementApi) -> None:
     handler = Recorder({"tags": {"a": "b"}})
     with handling("GetTags", handler):
-        result = await asgi_call(
+        result = await request(
             api, "GET", "/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Frestapis%2Fabc"
         )
     assert result.status == 200
@@ -248,7 +251,7 @@ async def test_raw_path_keeps_encoded_slashes_in_one_label(api: ManagementApi) -
 async def test_query_string_as_bytes_and_repeated_keys(api: ManagementApi) -> None:
     handler = Recorder({"items": []})
     with handling("GetResources", handler):
-        result = await asgi_call(api, "GET", "/restapis/a/resources", query="embed=methods&limit=5&position=")
+        result = await request(api, "GET", "/restapis/a/resources", query="embed=methods&limit=5&position=")
     assert result.status == 200
     assert result.json() == {"item": []}
     assert handler.params == {"restApiId": "a", "embed": ["methods"], "limit": 5, "position": ""}
@@ -257,7 +260,7 @@ async def test_query_string_as_bytes_and_repeated_keys(api: ManagementApi) -> No
 
 async def test_delete_answers_an_empty_body(api: ManagementApi) -> None:
     with handling("DeleteRestApi", Recorder(None)):
-        result = await asgi_call(api, "DELETE", "/restapis/a")
+        result = await request(api, "DELETE", "/restapis/a")
     assert (result.status, result.body) == (202, b"")
     assert result.headers["content-length"] == "0"
 
@@ -280,13 +283,13 @@ async def test_another_service_is_routed_by_its_first_segment() -> None:
     api = ManagementApi(SimpleNamespace(settings=SETTINGS, store=None), protocols=(toy,))
     handler = Recorder({"Id": "t1", "Created": 1700000000, "Etag": "e"})
     with handling("GetThing", handler, service="toy"):
-        result = await asgi_call(api, "GET", "/things/t1")
+        result = await request(api, "GET", "/things/t1")
     assert result.status == 200
     assert result.json() == {"id": "t1", "createdAt": "2023-11-14T22:13:20Z"}
     assert result.headers["etag"] == "e"
     assert handler.params == {"id": "t1"}
     with handling("GetRestApis", Recorder({"items": []})):
-        assert (await asgi_call(api, "GET", "/restapis")).status == 200
+        assert (await request(api, "GET", "/restapis")).status == 200
 
 
 def test_two_services_claiming_one_first_segment_fail_at_start_up() -> None:
@@ -306,5 +309,5 @@ def test_two_services_claiming_one_first_segment_fail_at_start_up() -> None:
 
 
 async def test_error_body_is_json_with_only_a_message(api: ManagementApi) -> None:
-    result = await asgi_call(api, "GET", "/nothing")
+    result = await request(api, "GET", "/nothing")
     assert set(orjson.loads(result.body)) == {"message"}

@@ -7,21 +7,10 @@ test_apigateway_api.snapshot.json ``TestApigatewayIntegration*``, test_apigatewa
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from typing import Any
 
-import pytest
-
-from tests.control.rest_api_helpers import (
-    ACCOUNT_ID,
-    WireClient,
-    assert_matches,
-    assert_recorded_error,
-    error_of,
-    ours,
-    recorded,
-    wire_client,
-)
+from tests.control.conftest import mock_method, new_method
+from tests.support.client import ACCOUNT_ID, GatewayClient, error_of
+from tests.support.recorded import assert_matches, assert_recorded_error, ours, recorded
 
 API = "test_apigateway_api"
 INTEGRATIONS = "test_apigateway_integrations"
@@ -31,33 +20,12 @@ LAMBDA_URI = (
 )
 
 
-@pytest.fixture
-async def client() -> AsyncIterator[WireClient]:
-    async for c in wire_client():
-        yield c
-
-
-async def _method(client: WireClient, verb: str = "GET", **method: Any) -> dict[str, str]:
-    api = await client.call("CreateRestApi", name="n")
-    ids = {"restApiId": api["id"], "resourceId": api["rootResourceId"], "httpMethod": verb}
-    await client.call("PutMethod", **ids, authorizationType="NONE", **method)
-    return ids
-
-
-async def _mock(client: WireClient) -> dict[str, str]:
-    ids = await _method(client)
-    await client.call(
-        "PutIntegration", **ids, type="MOCK", requestTemplates={"application/json": '{"statusCode": 200}'}
-    )
-    return ids
-
-
 # --- Integration -------------------------------------------------------------------------------
 
 
-async def test_put_integration_validation(client: WireClient) -> None:
+async def test_put_integration_validation(client: GatewayClient) -> None:
     t = "test_put_integration_validation"
-    ids = await _method(client)
+    ids = await new_method(client)
     await client.call("PutMethodResponse", **ids, statusCode="200")
     ns = {"<cache-namespace:1>": ids["resourceId"]}
 
@@ -121,8 +89,8 @@ async def test_put_integration_validation(client: WireClient) -> None:
     assert (got["type"], got["uri"]) == ("AWS_PROXY", LAMBDA_URI)  # failed puts changed nothing
 
 
-async def test_aws_proxy_targets(client: WireClient) -> None:
-    ids = await _method(client)
+async def test_aws_proxy_targets(client: GatewayClient) -> None:
+    ids = await new_method(client)
     lambda_arn = f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:fn"
     proxy_only = (
         "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream "
@@ -152,8 +120,8 @@ async def test_aws_proxy_targets(client: WireClient) -> None:
         assert put["uri"] == uri
 
 
-async def test_put_integration_wrong_type_and_missing_method(client: WireClient) -> None:
-    ids = await _method(client)
+async def test_put_integration_wrong_type_and_missing_method(client: GatewayClient) -> None:
+    ids = await new_method(client)
     err = await error_of(client.call("PutIntegration", **ids, type="HTTPS_PROXY"))
     assert_recorded_error(err, recorded(API, "test_put_integration_wrong_type", "put-integration-wrong-type"))
     t = "test_put_integration_response_validation"
@@ -163,9 +131,9 @@ async def test_put_integration_wrong_type_and_missing_method(client: WireClient)
     assert_recorded_error(err, recorded(API, t, "put-integration-wrong-resource"))
 
 
-async def test_get_integration_errors(client: WireClient) -> None:
+async def test_get_integration_errors(client: GatewayClient) -> None:
     t = "test_get_integration_non_existent"
-    ids = await _method(client)
+    ids = await new_method(client)
     cases = [
         ("get-integration-no-api", {**ids, "restApiId": "fakeapi000"}),
         ("get-integration-no-resource", {**ids, "resourceId": "fake00"}),
@@ -178,8 +146,8 @@ async def test_get_integration_errors(client: WireClient) -> None:
     assert (err.status, err.message) == (404, "Invalid Integration identifier specified")
 
 
-async def test_defaults_and_limits(client: WireClient) -> None:
-    ids = await _method(client)
+async def test_defaults_and_limits(client: GatewayClient) -> None:
+    ids = await new_method(client)
     put = await client.call("PutIntegration", **ids, type="MOCK")
     assert (put["passthroughBehavior"], put["timeoutInMillis"], put["cacheKeyParameters"]) == (
         "WHEN_NO_MATCH",
@@ -208,8 +176,8 @@ async def test_defaults_and_limits(client: WireClient) -> None:
     assert (err.status, err.message) == (400, "Invalid passthrough behavior specified")
 
 
-async def test_request_parameters_must_reference_declared_method_parameters(client: WireClient) -> None:
-    ids = await _method(
+async def test_request_parameters_must_reference_declared_method_parameters(client: GatewayClient) -> None:
+    ids = await new_method(
         client, requestParameters={"method.request.path.petId": True, "method.request.header.h": False}
     )
     mapping = {
@@ -261,9 +229,9 @@ async def test_request_parameters_must_reference_declared_method_parameters(clie
     assert json.loads(response.body)["message"] == record["Error"]["Message"]
 
 
-async def test_vpc_link_integration_update(client: WireClient) -> None:
+async def test_vpc_link_integration_update(client: GatewayClient) -> None:
     t = "TestApigatewayIntegration::test_create_integration_with_vpc_link"
-    ids = await _method(client)
+    ids = await new_method(client)
     uri = "http://my-vpclink-test-nlb-1234567890abcdef.us-east-1.amazonaws.com"
     put = await client.call(
         "PutIntegration",
@@ -293,8 +261,8 @@ async def test_vpc_link_integration_update(client: WireClient) -> None:
     assert_matches(ours(got), recorded(API, t, "get-integration-update-vpc-link"), dict(ns))
 
 
-async def test_update_integration(client: WireClient) -> None:
-    ids = await _method(client)
+async def test_update_integration(client: GatewayClient) -> None:
+    ids = await new_method(client)
     await client.call(
         "PutIntegration", **ids, type="HTTP", integrationHttpMethod="GET", uri="http://a.example"
     )
@@ -342,8 +310,8 @@ async def test_update_integration(client: WireClient) -> None:
     assert (await client.call("GetIntegration", **ids))["uri"] == "https://b.example/x"
 
 
-async def test_delete_integration(client: WireClient) -> None:
-    ids = await _mock(client)
+async def test_delete_integration(client: GatewayClient) -> None:
+    ids = await mock_method(client)
     deleted = await client.call("DeleteIntegration", **ids)
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
     err = await error_of(client.call("GetIntegration", **ids))
@@ -354,9 +322,9 @@ async def test_delete_integration(client: WireClient) -> None:
 # --- IntegrationResponse -----------------------------------------------------------------------
 
 
-async def test_integration_response_lifecycle(client: WireClient) -> None:
+async def test_integration_response_lifecycle(client: GatewayClient) -> None:
     t = "TestApigatewayIntegrationResponse::test_lifecycle_integration_response"
-    ids = await _mock(client)
+    ids = await mock_method(client)
     put = await client.call(
         "PutIntegrationResponse",
         **ids,
@@ -393,9 +361,9 @@ async def test_integration_response_lifecycle(client: WireClient) -> None:
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
 
 
-async def test_put_integration_responses_http(client: WireClient) -> None:
+async def test_put_integration_responses_http(client: GatewayClient) -> None:
     t = "test_put_integration_responses"
-    ids = await _method(client)
+    ids = await new_method(client)
     bindings = {"<cache-namespace:1>": ids["resourceId"], "<uri:1>": "http://echo.example/post"}
 
     def rec(key: str) -> dict:
@@ -427,7 +395,7 @@ async def test_put_integration_responses_http(client: WireClient) -> None:
     assert_matches(ours(binary), rec("put-integration-response-put"))
 
 
-async def test_integration_response_lookup_errors(client: WireClient) -> None:
+async def test_integration_response_lookup_errors(client: GatewayClient) -> None:
     def rec(test: str, key: str) -> dict:
         return recorded(API, "TestApigatewayIntegrationResponse::" + test, key)
 
@@ -440,7 +408,7 @@ async def test_integration_response_lookup_errors(client: WireClient) -> None:
         assert_recorded_error(
             err, rec("test_integration_response_wrong_api", f"{key}-integration-response-wrong-api")
         )
-    ids = await _method(client)
+    ids = await new_method(client)
     for op, key in (("PutIntegrationResponse", "put"), ("GetIntegrationResponse", "get")):
         err = await error_of(client.call(op, **{**ids, "resourceId": "wrong-resource"}, statusCode="200"))
         assert_recorded_error(
@@ -470,11 +438,11 @@ async def test_integration_response_lookup_errors(client: WireClient) -> None:
     )
 
 
-async def test_delete_integration_response_errors(client: WireClient) -> None:
+async def test_delete_integration_response_errors(client: GatewayClient) -> None:
     def rec(key: str) -> dict:
         return recorded(API, "test_delete_integration_response_errors", key)
 
-    ids = await _mock(client)
+    ids = await mock_method(client)
     await client.call("PutIntegrationResponse", **ids, statusCode="200")
     cases = [
         ("non-existent-resource", {**ids, "resourceId": "wrong"}, "200"),
@@ -488,8 +456,8 @@ async def test_delete_integration_response_errors(client: WireClient) -> None:
         assert_recorded_error(err, rec(key))
 
 
-async def test_response_templates_empty_values_are_null(client: WireClient) -> None:
-    ids = await _mock(client)
+async def test_response_templates_empty_values_are_null(client: GatewayClient) -> None:
+    ids = await mock_method(client)
     response = await client.request(
         "PUT",
         f"/restapis/{ids['restApiId']}/resources/{ids['resourceId']}/methods/GET/integration/responses/200",
@@ -514,8 +482,8 @@ async def test_response_templates_empty_values_are_null(client: WireClient) -> N
     assert_recorded_error(err, record)
 
 
-async def test_response_parameters_need_a_declared_method_response_header(client: WireClient) -> None:
-    ids = await _mock(client)
+async def test_response_parameters_need_a_declared_method_response_header(client: GatewayClient) -> None:
+    ids = await mock_method(client)
     header = "method.response.header.X-Id"
     err = await error_of(
         client.call("PutIntegrationResponse", **ids, statusCode="200", responseParameters={header: "'a'"})
@@ -557,8 +525,8 @@ async def test_response_parameters_need_a_declared_method_response_header(client
     assert patched["selectionPattern"] == java_only
 
 
-async def test_put_integration_again_replaces_it_with_its_responses(client: WireClient) -> None:
-    ids = await _mock(client)
+async def test_put_integration_again_replaces_it_with_its_responses(client: GatewayClient) -> None:
+    ids = await mock_method(client)
     await client.call("PutIntegrationResponse", **ids, statusCode="200")
     replaced = await client.call(
         "PutIntegration", **ids, type="HTTP_PROXY", integrationHttpMethod="ANY", uri="http://e.com"

@@ -6,40 +6,20 @@ and ``TestApigatewayMethodResponse``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-
-from tests.control.rest_api_helpers import (
-    WireClient,
-    assert_matches,
-    assert_recorded_error,
-    error_of,
-    ours,
-    recorded,
-    wire_client,
-)
+from tests.control.conftest import mock_method, new_api
+from tests.support.client import GatewayClient, error_of
+from tests.support.recorded import assert_matches, assert_recorded_error, ours, recorded
 
 API = "test_apigateway_api"
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[WireClient]:
-    async for c in wire_client():
-        yield c
 
 
 def rec(test: str, key: str) -> dict:
     return recorded(API, test, key)
 
 
-async def _api(client: WireClient) -> tuple[str, str]:
-    api = await client.call("CreateRestApi", name="n")
-    return api["id"], api["rootResourceId"]
-
-
-async def _put_doc(client: WireClient, kind: str, key: str, doc: dict[str, Any]) -> None:
+async def _put_doc(client: GatewayClient, kind: str, key: str, doc: dict[str, Any]) -> None:
     """Authorizers and request validators have no handlers yet (a later issue): store them."""
     async with client.services.store.transaction() as tx:
         await tx.put(kind, key, doc)
@@ -48,9 +28,9 @@ async def _put_doc(client: WireClient, kind: str, key: str, doc: dict[str, Any])
 # --- Method ------------------------------------------------------------------------------------
 
 
-async def test_method_lifecycle(client: WireClient) -> None:
+async def test_method_lifecycle(client: GatewayClient) -> None:
     t = "TestApiGatewayApiMethod::test_method_lifecycle"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     ids = {"restApiId": api_id, "resourceId": root, "httpMethod": "ANY"}
     put = await client.call("PutMethod", **ids, authorizationType="NONE")
     assert put["ResponseMetadata"]["HTTPStatusCode"] == 201
@@ -68,9 +48,9 @@ async def test_method_lifecycle(client: WireClient) -> None:
     ) is None
 
 
-async def test_method_request_parameters(client: WireClient) -> None:
+async def test_method_request_parameters(client: GatewayClient) -> None:
     t = "TestApiGatewayApiMethod::test_method_request_parameters"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     params = {
         "method.request.querystring.q_optional": False,
         "method.request.querystring.q_required": True,
@@ -103,9 +83,9 @@ async def test_method_request_parameters(client: WireClient) -> None:
     assert_recorded_error(err, record)
 
 
-async def test_put_method_validation(client: WireClient) -> None:
+async def test_put_method_validation(client: GatewayClient) -> None:
     t = "TestApiGatewayApiMethod::test_put_method_validation"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     cases = [
         ("wrong-api", {"restApiId": "fake-api", "resourceId": root, "httpMethod": "WRONG"}),
         ("wrong-resource", {"restApiId": api_id, "resourceId": "fake-resource-id", "httpMethod": "WRONG"}),
@@ -141,8 +121,8 @@ async def test_put_method_validation(client: WireClient) -> None:
     ) is None
 
 
-async def test_put_method_twice_is_a_conflict_and_lowercase_is_accepted(client: WireClient) -> None:
-    api_id, root = await _api(client)
+async def test_put_method_twice_is_a_conflict_and_lowercase_is_accepted(client: GatewayClient) -> None:
+    api_id, root = await new_api(client)
     ids = {"restApiId": api_id, "resourceId": root, "httpMethod": "GET"}
     put = await client.call("PutMethod", **ids, authorizationType="none", apiKeyRequired=True)
     assert (put["authorizationType"], put["apiKeyRequired"]) == ("NONE", True)
@@ -156,8 +136,8 @@ async def test_put_method_twice_is_a_conflict_and_lowercase_is_accepted(client: 
     assert err.status == 400
 
 
-async def test_put_method_with_existing_authorizer_validator_and_models(client: WireClient) -> None:
-    api_id, root = await _api(client)
+async def test_put_method_with_existing_authorizer_validator_and_models(client: GatewayClient) -> None:
+    api_id, root = await new_api(client)
     await _put_doc(client, "authorizer", f"{api_id}/auth01", {"id": "auth01", "name": "a", "type": "TOKEN"})
     await _put_doc(client, "requestvalidator", f"{api_id}/val001", {"id": "val001", "name": "v"})
     put = await client.call(
@@ -189,9 +169,9 @@ async def test_put_method_with_existing_authorizer_validator_and_models(client: 
     assert "authorizerId" not in iam  # ignored unless the type names an authorizer
 
 
-async def test_update_method(client: WireClient) -> None:
+async def test_update_method(client: GatewayClient) -> None:
     t = "TestApiGatewayApiMethod::test_update_method"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     ids = {"restApiId": api_id, "resourceId": root, "httpMethod": "ANY"}
     assert_matches(
         ours(await client.call("PutMethod", **ids, authorizationType="NONE")), rec(t, "put-method-response")
@@ -227,9 +207,9 @@ async def test_update_method(client: WireClient) -> None:
     assert ours(await client.call("GetMethod", **ids)) == removed
 
 
-async def test_update_method_validation(client: WireClient) -> None:
+async def test_update_method_validation(client: GatewayClient) -> None:
     t = "TestApiGatewayApiMethod::test_update_method_validation"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     err = await error_of(
         client.call(
             "UpdateMethod", restApiId="fake-api", resourceId=root, httpMethod="ANY", patchOperations=[]
@@ -303,8 +283,8 @@ async def test_update_method_validation(client: WireClient) -> None:
     assert ours(await client.call("GetMethod", **ids)) == ours(skipped)  # no failed update changed it
 
 
-async def test_delete_method_removes_its_integration_and_responses(client: WireClient) -> None:
-    api_id, root = await _api(client)
+async def test_delete_method_removes_its_integration_and_responses(client: GatewayClient) -> None:
+    api_id, root = await new_api(client)
     ids = {"restApiId": api_id, "resourceId": root, "httpMethod": "GET"}
     await client.call("PutMethod", **ids, authorizationType="NONE")
     await client.call("PutMethodResponse", **ids, statusCode="200")
@@ -318,18 +298,6 @@ async def test_delete_method_removes_its_integration_and_responses(client: WireC
 # --- MethodResponse ----------------------------------------------------------------------------
 
 
-async def _mock_method(client: WireClient, **response: Any) -> dict[str, str]:
-    api_id, root = await _api(client)
-    ids = {"restApiId": api_id, "resourceId": root, "httpMethod": "GET"}
-    await client.call("PutMethod", **ids, authorizationType="NONE")
-    await client.call(
-        "PutIntegration", **ids, type="MOCK", requestTemplates={"application/json": '{"statusCode": 200}'}
-    )
-    if response:
-        await client.call("PutMethodResponse", **ids, statusCode="200", **response)
-    return ids
-
-
 def _normalise_templates(method: dict) -> dict:
     """aws-recorded shows JSON templates parsed; parse ours the same way."""
     import json
@@ -340,9 +308,9 @@ def _normalise_templates(method: dict) -> dict:
     return method
 
 
-async def test_method_response_lifecycle(client: WireClient) -> None:
+async def test_method_response_lifecycle(client: GatewayClient) -> None:
     t = "TestApigatewayMethodResponse::test_lifecycle_method_response"
-    ids = await _mock_method(client)
+    ids = await mock_method(client)
     put = await client.call(
         "PutMethodResponse", **ids, statusCode="200", responseParameters={}, responseModels={}
     )
@@ -380,9 +348,9 @@ async def test_method_response_lifecycle(client: WireClient) -> None:
     assert (err.status, err.message) == (404, "Invalid Response status code specified")
 
 
-async def test_update_method_response_remove_and_add(client: WireClient) -> None:
+async def test_update_method_response_remove_and_add(client: GatewayClient) -> None:
     t = "TestApigatewayMethodResponse::test_update_method_response"
-    ids = await _mock_method(
+    ids = await mock_method(
         client,
         responseParameters={"method.response.header.my-header": False},
         responseModels={"application/json": "Empty"},
@@ -410,8 +378,8 @@ async def test_update_method_response_remove_and_add(client: WireClient) -> None
     assert_matches(ours(added), rec(t, "add-update-method-response"))
 
 
-async def test_update_method_response_errors(client: WireClient) -> None:
-    ids = await _mock_method(
+async def test_update_method_response_errors(client: GatewayClient) -> None:
+    ids = await mock_method(
         client,
         responseParameters={"method.response.header.my-header": False},
         responseModels={"application/json": "Empty"},
@@ -497,9 +465,9 @@ async def test_update_method_response_errors(client: WireClient) -> None:
     assert got["responseParameters"] == {"method.response.header.my-header": False}
 
 
-async def test_update_method_response_without_parameters_and_models(client: WireClient) -> None:
+async def test_update_method_response_without_parameters_and_models(client: GatewayClient) -> None:
     t = "TestApigatewayMethodResponse::test_update_method_lack_response_parameters_and_models"
-    ids = await _mock_method(client, responseParameters={}, responseModels={})
+    ids = await mock_method(client, responseParameters={}, responseModels={})
     cases = [
         (
             "update-method-response-operation-without-response-parameters",
@@ -529,8 +497,8 @@ async def test_update_method_response_without_parameters_and_models(client: Wire
         assert_recorded_error(err, rec(t, key))
 
 
-async def test_method_response_validation(client: WireClient) -> None:
-    ids = await _mock_method(client)
+async def test_method_response_validation(client: GatewayClient) -> None:
+    ids = await mock_method(client)
     err = await error_of(client.call("PutMethodResponse", **ids, statusCode="wrong"))
     assert (err.status, err.code) == (400, "ValidationException")
     err = await error_of(client.call("PutMethodResponse", **{**ids, "httpMethod": "POST"}, statusCode="200"))

@@ -6,57 +6,37 @@ Compared with AWS's recorded responses (test_apigateway_api.snapshot.json, ``Tes
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
-import pytest
-
-from tests.control.rest_api_helpers import (
-    WireClient,
-    assert_matches,
-    assert_recorded_error,
-    error_of,
-    ours,
-    recorded,
-    wire_client,
-)
+from tests.control.conftest import new_api
+from tests.support.client import GatewayClient, error_of
+from tests.support.recorded import assert_matches, assert_recorded_error, ours, recorded
 
 API = "test_apigateway_api"
 T = "TestApiGatewayApiResource::"
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[WireClient]:
-    async for c in wire_client():
-        yield c
 
 
 def rec(test: str, key: str) -> dict:
     return recorded(API, T + test, key)
 
 
-async def _api(client: WireClient) -> tuple[str, str]:
-    api = await client.call("CreateRestApi", name="n")
-    return api["id"], api["rootResourceId"]
-
-
-async def _create(client: WireClient, api_id: str, parent_id: str, path_part: str) -> dict:
+async def _create(client: GatewayClient, api_id: str, parent_id: str, path_part: str) -> dict:
     return await client.call("CreateResource", restApiId=api_id, parentId=parent_id, pathPart=path_part)
 
 
-async def _items(client: WireClient, api_id: str, **kw: object) -> list[dict]:
+async def _items(client: GatewayClient, api_id: str, **kw: object) -> list[dict]:
     listed = await client.call("GetResources", restApiId=api_id, **kw)
     return sorted(listed["items"], key=lambda r: r["path"])
 
 
-async def _patch(client: WireClient, api_id: str, resource_id: str, *ops: dict) -> dict:
+async def _patch(client: GatewayClient, api_id: str, resource_id: str, *ops: dict) -> dict:
     return await client.call(
         "UpdateResource", restApiId=api_id, resourceId=resource_id, patchOperations=list(ops)
     )
 
 
-async def test_resource_lifecycle(client: WireClient) -> None:
+async def test_resource_lifecycle(client: GatewayClient) -> None:
     t, bindings = "test_resource_lifecycle", {}
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     assert_matches({"items": await _items(client, api_id)}, rec(t, "rest-api-root-resource"), bindings)
     pets = await _create(client, api_id, root, "pets")
     assert pets["ResponseMetadata"]["HTTPStatusCode"] == 201
@@ -83,9 +63,9 @@ async def test_resource_lifecycle(client: WireClient) -> None:
     )
 
 
-async def test_update_resource_behaviour(client: WireClient) -> None:
+async def test_update_resource_behaviour(client: GatewayClient) -> None:
     t = "test_update_resource_behaviour"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     pets = await _create(client, api_id, root, "pets")
     rename = {"op": "replace", "path": "/pathPart", "value": "dogs"}
     err = await error_of(_patch(client, api_id, "fake-resource", rename))
@@ -126,9 +106,9 @@ async def test_update_resource_behaviour(client: WireClient) -> None:
     assert_recorded_error(err, rec(t, "add-unsupported"))
 
 
-async def test_update_root_resource(client: WireClient) -> None:
+async def test_update_root_resource(client: GatewayClient) -> None:
     t = "test_update_resource_on_root"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     other = await _create(client, api_id, root, "other")
     err = await error_of(_patch(client, api_id, root, {"op": "replace", "path": "/pathPart", "value": "x"}))
     assert_recorded_error(err, rec(t, "update-root-path-part"))
@@ -140,9 +120,9 @@ async def test_update_root_resource(client: WireClient) -> None:
     assert err.status == 400
 
 
-async def test_delete_resource_deletes_the_subtree(client: WireClient) -> None:
+async def test_delete_resource_deletes_the_subtree(client: GatewayClient) -> None:
     t = "test_delete_resource"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     pets = await _create(client, api_id, root, "pets")
     sub = await _create(client, api_id, pets["id"], "subpets")
     await client.call(
@@ -157,8 +137,8 @@ async def test_delete_resource_deletes_the_subtree(client: WireClient) -> None:
         assert [doc["id"] for _, doc in await tx.list("resource", f"{api_id}/")] == [root]
 
 
-async def test_create_under_unknown_parent_or_api(client: WireClient) -> None:
-    api_id, root = await _api(client)
+async def test_create_under_unknown_parent_or_api(client: GatewayClient) -> None:
+    api_id, root = await new_api(client)
     err = await error_of(_create(client, api_id, "fake-resource-id", "subpets"))
     assert_recorded_error(err, rec("test_create_resource_parent_invalid", "wrong-resource-parent-id"))
     err = await error_of(_create(client, "fakeapi000", root, "subpets"))
@@ -167,9 +147,9 @@ async def test_create_under_unknown_parent_or_api(client: WireClient) -> None:
     assert err.status == 404 and err.message.startswith("Invalid API identifier specified")
 
 
-async def test_proxy_resources(client: WireClient) -> None:
+async def test_proxy_resources(client: GatewayClient) -> None:
     t = "test_create_proxy_resource"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     bindings = {"<id:5>": root}
     base = await _create(client, api_id, root, "{proxy+}")
     assert_matches(ours(base), rec(t, "create-base-proxy-resource"), bindings)
@@ -190,9 +170,9 @@ async def test_proxy_resources(client: WireClient) -> None:
     assert_matches({"items": await _items(client, api_id)}, rec(t, "all-resources-2"), bindings)
 
 
-async def test_proxy_resource_validation(client: WireClient) -> None:
+async def test_proxy_resource_validation(client: GatewayClient) -> None:
     t = "test_create_proxy_resource_validation"
-    api_id, root = await _api(client)
+    api_id, root = await new_api(client)
     base = await _create(client, api_id, root, "{proxy+}")
     err = await error_of(_create(client, api_id, root, "{dynamic}"))
     assert_recorded_error(err, rec(t, "create-proxy-dynamic-sibling-resource"))
@@ -207,16 +187,16 @@ async def test_proxy_resource_validation(client: WireClient) -> None:
     assert (err.status, err.code) == (409, "ConflictException")
 
 
-async def test_invalid_path_parts(client: WireClient) -> None:
-    api_id, root = await _api(client)
+async def test_invalid_path_parts(client: GatewayClient) -> None:
+    api_id, root = await new_api(client)
     for bad in ("a/b", "{unclosed", "sp ace", "{a}b"):
         err = await error_of(_create(client, api_id, root, bad))
         assert err.status == 400 and err.message.startswith("Resource's path part only allow")
     assert [r["path"] for r in await _items(client, api_id)] == ["/"]
 
 
-async def test_rename_and_move_recompute_the_subtree_paths(client: WireClient) -> None:
-    api_id, root = await _api(client)
+async def test_rename_and_move_recompute_the_subtree_paths(client: GatewayClient) -> None:
+    api_id, root = await new_api(client)
     a = await _create(client, api_id, root, "a")
     b = await _create(client, api_id, a["id"], "b")
     c = await _create(client, api_id, b["id"], "{c}")
@@ -246,8 +226,8 @@ async def test_rename_and_move_recompute_the_subtree_paths(client: WireClient) -
     assert {r["id"]: r["path"] for r in await _items(client, api_id)} == paths
 
 
-async def test_resource_methods_as_stubs_or_embedded(client: WireClient) -> None:
-    api_id, root = await _api(client)
+async def test_resource_methods_as_stubs_or_embedded(client: GatewayClient) -> None:
+    api_id, root = await new_api(client)
     await client.call(
         "PutMethod", restApiId=api_id, resourceId=root, httpMethod="GET", authorizationType="NONE"
     )
@@ -271,8 +251,8 @@ async def test_resource_methods_as_stubs_or_embedded(client: WireClient) -> None
     assert one["resourceMethods"]["GET"]["methodIntegration"]["cacheNamespace"] == root
 
 
-async def test_get_resources_pages(client: WireClient) -> None:
-    api_id, root = await _api(client)
+async def test_get_resources_pages(client: GatewayClient) -> None:
+    api_id, root = await new_api(client)
     for name in ("a", "b", "c"):
         await _create(client, api_id, root, name)
     first = await client.call("GetResources", restApiId=api_id, limit=3)

@@ -9,44 +9,40 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import AsyncIterator
+from typing import Any
 
-import pytest
-
+from apigate.config import Settings
 from apigate.control.common import API_KINDS, parse_policy
 from apigate.control.models import EMPTY_SCHEMA, ERROR_SCHEMA
+from apigate.control.registry import HANDLERS, ControlContext
 from apigate.store.sqlite import SqliteStore
-from tests.control.rest_api_helpers import (
-    ACCOUNT_ID,
-    WireClient,
-    assert_matches,
-    assert_recorded_error,
-    context,
-    error_of,
-    handler,
-    ours,
-    recorded,
-    wire_client,
-)
+from tests.support.client import ACCOUNT_ID, REGION, GatewayClient, error_of
+from tests.support.recorded import assert_matches, assert_recorded_error, ours, recorded
 
 API = "test_apigateway_api"
 T = "TestApiGatewayApiRestApi::"
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[WireClient]:
-    async for c in wire_client():
-        yield c
 
 
 def rec(test: str, key: str) -> dict:
     return recorded(API, T + test, key)
 
 
+def context(store: SqliteStore, region: str = REGION) -> ControlContext:
+    settings = Settings(state_dir=None, region=REGION, account_id=ACCOUNT_ID, port=0)
+    return ControlContext(
+        store=store, settings=settings, region=region, account_id=ACCOUNT_ID, request_id="r", services=None
+    )
+
+
+async def handler(ctx: ControlContext, operation: str, **params: Any) -> dict[str, Any] | None:
+    """Call a handler directly (no protocol layer), as ``apigate.examples`` does."""
+    return await HANDLERS[("apigateway", operation)](ctx, params)
+
+
 # --- create ------------------------------------------------------------------------------------
 
 
-async def test_create_defaults_match_aws(client: WireClient) -> None:
+async def test_create_defaults_match_aws(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="only-name")
     assert api["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert_matches(ours(api), rec("test_create_rest_api_with_optional_params", "create-only-name"))
@@ -56,7 +52,7 @@ async def test_create_defaults_match_aws(client: WireClient) -> None:
     assert ours(got) == ours(api)
 
 
-async def test_created_date_is_epoch_seconds_on_the_wire(client: WireClient) -> None:
+async def test_created_date_is_epoch_seconds_on_the_wire(client: GatewayClient) -> None:
     before = int(time.time())
     response = await client.request("POST", "/restapis", body=b'{"name": "n"}')
     body = json.loads(response.body)
@@ -64,7 +60,7 @@ async def test_created_date_is_epoch_seconds_on_the_wire(client: WireClient) -> 
     assert isinstance(body["createdDate"], int) and before <= body["createdDate"] <= time.time() + 1
 
 
-async def test_root_resource_and_default_models_are_created(client: WireClient) -> None:
+async def test_root_resource_and_default_models_are_created(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="n")
     resources = await client.call("GetResources", restApiId=api["id"])
     assert resources["items"] == [{"id": api["rootResourceId"], "path": "/"}]
@@ -79,7 +75,7 @@ async def test_root_resource_and_default_models_are_created(client: WireClient) 
     assert all(m["contentType"] == "application/json" and len(m["id"]) == 6 for m in models.values())
 
 
-async def test_create_with_optional_members(client: WireClient) -> None:
+async def test_create_with_optional_members(client: GatewayClient) -> None:
     versioned = await client.call("CreateRestApi", name="v", version="v1")
     assert_matches(ours(versioned), rec("test_create_rest_api_with_optional_params", "create-with-version"))
     empty_binary = await client.call("CreateRestApi", name="b", binaryMediaTypes=[])
@@ -98,7 +94,7 @@ async def test_create_with_optional_members(client: WireClient) -> None:
     assert compressed["minimumCompressionSize"] == 0
 
 
-async def test_create_validation_errors(client: WireClient) -> None:
+async def test_create_validation_errors(client: GatewayClient) -> None:
     t = "test_create_rest_api_with_optional_params"
     err = await error_of(client.call("CreateRestApi", name="n", description=""))
     assert_recorded_error(err, rec(t, "create-empty-desc"))
@@ -136,7 +132,7 @@ async def test_create_validation_errors(client: WireClient) -> None:
         assert await tx.list("restapi") == []  # no failed create left anything behind
 
 
-async def test_endpoint_configuration_defaults(client: WireClient) -> None:
+async def test_endpoint_configuration_defaults(client: GatewayClient) -> None:
     t = "test_create_rest_api_verify_defaults"
     cases = {
         "create-with-edge-default": {"types": ["EDGE"]},
@@ -153,7 +149,7 @@ async def test_endpoint_configuration_defaults(client: WireClient) -> None:
     assert dual["endpointConfiguration"] == {"types": ["EDGE"], "ipAddressType": "dualstack"}
 
 
-async def test_policy_is_stored_escaped_with_full_arns(client: WireClient) -> None:
+async def test_policy_is_stored_escaped_with_full_arns(client: GatewayClient) -> None:
     policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -174,7 +170,7 @@ async def test_policy_is_stored_escaped_with_full_arns(client: WireClient) -> No
     assert err.status == 400
 
 
-async def test_clone_from_copies_the_resource_tree(client: WireClient) -> None:
+async def test_clone_from_copies_the_resource_tree(client: GatewayClient) -> None:
     source = await client.call("CreateRestApi", name="src")
     pets = await client.call(
         "CreateResource", restApiId=source["id"], parentId=source["rootResourceId"], pathPart="pets"
@@ -194,7 +190,7 @@ async def test_clone_from_copies_the_resource_tree(client: WireClient) -> None:
 # --- read / list / delete ----------------------------------------------------------------------
 
 
-async def test_list_and_delete(client: WireClient) -> None:
+async def test_list_and_delete(client: GatewayClient) -> None:
     t = "test_list_and_delete_apis"
     first = await client.call("CreateRestApi", name="one", description="this is my api")
     second = await client.call("CreateRestApi", name="two", description="this is my api2")
@@ -214,14 +210,14 @@ async def test_list_and_delete(client: WireClient) -> None:
     assert err.status == 404
 
 
-async def test_ids_are_case_sensitive(client: WireClient) -> None:
+async def test_ids_are_case_sensitive(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="n")
     err = await error_of(client.call("GetRestApi", restApiId=api["id"].upper()))
     record = recorded(API, T + "test_get_api_case_insensitive", "get-api-upper-case")
     assert_recorded_error(err, record, **{"upper-id": api["id"].upper()})
 
 
-async def test_delete_removes_every_document_of_the_api(client: WireClient) -> None:
+async def test_delete_removes_every_document_of_the_api(client: GatewayClient) -> None:
     keep = await client.call("CreateRestApi", name="keep")
     doomed = await client.call("CreateRestApi", name="doomed")
     async with client.services.store.transaction() as tx:
@@ -236,7 +232,7 @@ async def test_delete_removes_every_document_of_the_api(client: WireClient) -> N
             assert await tx.list(kind, f"{keep['id']}/") != []
 
 
-async def test_get_rest_apis_pages_and_filters_by_region(client: WireClient) -> None:
+async def test_get_rest_apis_pages_and_filters_by_region(client: GatewayClient) -> None:
     created = [await client.call("CreateRestApi", name=f"api{i}") for i in range(3)]
     other = await handler(
         context(client.services.store, region="eu-west-1"), "CreateRestApi", name="elsewhere"
@@ -267,11 +263,11 @@ async def test_handlers_work_without_the_protocol_layer() -> None:
 # --- update ------------------------------------------------------------------------------------
 
 
-async def _update(client: WireClient, api_id: str, *ops: dict) -> dict:
+async def _update(client: GatewayClient, api_id: str, *ops: dict) -> dict:
     return await client.call("UpdateRestApi", restApiId=api_id, patchOperations=list(ops))
 
 
-async def test_update_binary_media_types_add_replace_remove(client: WireClient) -> None:
+async def test_update_binary_media_types_add_replace_remove(client: GatewayClient) -> None:
     t = "test_update_rest_api_operation_add_remove"
     api = await client.call("CreateRestApi", name="n", description="this is my api")
     added = await _update(
@@ -294,7 +290,7 @@ async def test_update_binary_media_types_add_replace_remove(client: WireClient) 
     assert_matches(ours(removed), rec(t, "update-rest-api-remove"))
 
 
-async def test_update_binary_media_types_behaviour(client: WireClient) -> None:
+async def test_update_binary_media_types_behaviour(client: GatewayClient) -> None:
     t = "test_update_rest_api_behaviour"
     api = await client.call("CreateRestApi", name="n", description="this is my api")
     dashed = await _update(
@@ -308,7 +304,7 @@ async def test_update_binary_media_types_behaviour(client: WireClient) -> None:
         assert_recorded_error(err, rec(t, f"update-rest-api-{key}-base-path"))
 
 
-async def test_update_compression(client: WireClient) -> None:
+async def test_update_compression(client: GatewayClient) -> None:
     t = "test_update_rest_api_compression"
     api = await client.call("CreateRestApi", name="n", description="this is my api")
     path = "/minimumCompressionSize"
@@ -332,14 +328,14 @@ async def test_update_compression(client: WireClient) -> None:
     assert (await client.call("GetRestApi", restApiId=api["id"]))["minimumCompressionSize"] == 0
 
 
-async def test_update_unknown_api(client: WireClient) -> None:
+async def test_update_unknown_api(client: GatewayClient) -> None:
     err = await error_of(
         _update(client, "api_id", {"op": "replace", "path": "/apiKeySource", "value": "AUTHORIZER"})
     )
     assert_recorded_error(err, rec("test_update_rest_api_invalid_api_id", "not-found-update-rest-api"))
 
 
-async def test_update_endpoint_configuration(client: WireClient) -> None:
+async def test_update_endpoint_configuration(client: GatewayClient) -> None:
     t = "test_update_rest_api_ip_address_type"
     api = await client.call("CreateRestApi", name="n")
     private = await _update(
@@ -379,7 +375,7 @@ async def test_update_endpoint_configuration(client: WireClient) -> None:
     }
 
 
-async def test_update_wrong_ops_are_validation_errors(client: WireClient) -> None:
+async def test_update_wrong_ops_are_validation_errors(client: GatewayClient) -> None:
     t = "test_update_rest_api_concatenation_of_errors"
     api = await client.call("CreateRestApi", name="n")
     err = await error_of(
@@ -393,7 +389,7 @@ async def test_update_wrong_ops_are_validation_errors(client: WireClient) -> Non
     assert_recorded_error(err, rec(t, "update-rest-api-wrong-operations-on-ipAddressType"))
 
 
-async def test_update_scalars_and_all_or_nothing(client: WireClient) -> None:
+async def test_update_scalars_and_all_or_nothing(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="n", description="d")
     updated = await _update(
         client,

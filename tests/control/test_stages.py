@@ -7,13 +7,13 @@ test_apigateway_api ``TestApiGatewayStage``), with dates and ids left out.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 import pytest
 
-from tests.control.wire_client import ApiError, WireClient
+from tests.control.conftest import mock_api, set_response
+from tests.support.client import GatewayClient, error_of
 
 INVALID_PATH = (
     "Invalid method setting path: {path}. Must be one of: [/deploymentId, /description, "
@@ -57,18 +57,9 @@ def _setting(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[WireClient]:
-    c = WireClient()
-    try:
-        yield c
-    finally:
-        await c.close()
-
-
-@pytest.fixture
-async def api(client: WireClient) -> dict[str, str]:
+async def api(client: GatewayClient) -> dict[str, str]:
     """A MOCK API with one deployment (``deploymentId``) and no stage."""
-    ids = await client.mock_api()
+    ids = await mock_api(client)
     ids["deploymentId"] = (await client.call("CreateDeployment", restApiId=ids["apiId"]))["id"]
     return ids
 
@@ -77,19 +68,13 @@ def _bare(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("createdDate", "lastUpdatedDate", "ResponseMetadata")}
 
 
-async def _error(coro: object) -> ApiError:
-    with pytest.raises(ApiError) as info:
-        await coro  # type: ignore[misc]
-    return info.value
-
-
-async def _patch(client: WireClient, api: dict[str, str], *ops: dict[str, str], stage: str = "s1") -> dict:
+async def _patch(client: GatewayClient, api: dict[str, str], *ops: dict[str, str], stage: str = "s1") -> dict:
     return await client.call(
         "UpdateStage", restApiId=api["apiId"], stageName=stage, patchOperations=list(ops)
     )
 
 
-async def _stage(client: WireClient, api: dict[str, str], **params: Any) -> dict[str, Any]:
+async def _stage(client: GatewayClient, api: dict[str, str], **params: Any) -> dict[str, Any]:
     params.setdefault("stageName", "s1")
     return await client.call(
         "CreateStage", restApiId=api["apiId"], deploymentId=api["deploymentId"], **params
@@ -100,7 +85,7 @@ def _replace(path: str, value: str) -> dict[str, str]:
     return {"op": "replace", "path": path, "value": value}
 
 
-async def test_create_stage_defaults(client: WireClient, api: dict[str, str]) -> None:
+async def test_create_stage_defaults(client: GatewayClient, api: dict[str, str]) -> None:
     created = await _stage(client, api, description="my stage", documentationVersion="v123")
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     expected = {
@@ -118,21 +103,21 @@ async def test_create_stage_defaults(client: WireClient, api: dict[str, str]) ->
     assert _bare(await client.call("GetStage", restApiId=api["apiId"], stageName="s1")) == expected
 
 
-async def test_create_stage_errors(client: WireClient, api: dict[str, str]) -> None:
+async def test_create_stage_errors(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api)
-    err = await _error(_stage(client, api))
+    err = await error_of(_stage(client, api))
     assert (err.status, err.code, err.message) == (409, "ConflictException", "Stage already exists")
-    err = await _error(
+    err = await error_of(
         client.call("CreateStage", restApiId=api["apiId"], stageName="s2", deploymentId="nope00")
     )
     assert (err.status, err.code, err.message) == (400, "BadRequestException", "Deployment id does not exist")
-    err = await _error(_stage(client, api, stageName="s3", canarySettings={"deploymentId": "deploy"}))
+    err = await error_of(_stage(client, api, stageName="s3", canarySettings={"deploymentId": "deploy"}))
     assert (err.status, err.message) == (400, "Deployment id does not exist")
     tagged = await _stage(client, api, stageName="tagged", tags={"team": "a"})
     assert tagged["tags"] == {"team": "a"}
-    err = await _error(_stage(client, api, stageName="a.b"))
+    err = await error_of(_stage(client, api, stageName="a.b"))
     assert (err.status, err.message) == (400, "Stage name only allows a-zA-Z0-9_-")
-    err = await _error(client.call("GetStage", restApiId=api["apiId"], stageName="missing"))
+    err = await error_of(client.call("GetStage", restApiId=api["apiId"], stageName="missing"))
     assert (err.status, err.code, err.message) == (
         404,
         "NotFoundException",
@@ -140,7 +125,7 @@ async def test_create_stage_errors(client: WireClient, api: dict[str, str]) -> N
     )
 
 
-async def test_create_stage_with_canary(client: WireClient, api: dict[str, str]) -> None:
+async def test_create_stage_with_canary(client: GatewayClient, api: dict[str, str]) -> None:
     second = (await client.call("CreateDeployment", restApiId=api["apiId"]))["id"]
     created = await _stage(
         client,
@@ -179,7 +164,7 @@ async def test_create_stage_with_canary(client: WireClient, api: dict[str, str])
     assert "canarySettings" not in await client.call("GetStage", restApiId=api["apiId"], stageName="dev")
 
 
-async def test_get_stages_is_not_paginated_and_filters(client: WireClient, api: dict[str, str]) -> None:
+async def test_get_stages_is_not_paginated_and_filters(client: GatewayClient, api: dict[str, str]) -> None:
     d1 = (await client.call("CreateDeployment", restApiId=api["apiId"], stageName="stage1"))["id"]
     d2 = (await client.call("CreateDeployment", restApiId=api["apiId"], stageName="stage2"))["id"]
     response = await client.request(
@@ -203,7 +188,7 @@ async def test_get_stages_is_not_paginated_and_filters(client: WireClient, api: 
     ]
 
 
-async def test_update_stage_materialises_method_settings(client: WireClient, api: dict[str, str]) -> None:
+async def test_update_stage_materialises_method_settings(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api, description="my stage")
     updated = await _patch(
         client,
@@ -251,9 +236,9 @@ async def test_update_stage_materialises_method_settings(client: WireClient, api
     )
 
 
-async def test_remove_wildcard_method_settings(client: WireClient, api: dict[str, str]) -> None:
+async def test_remove_wildcard_method_settings(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api)
-    err = await _error(_patch(client, api, {"op": "remove", "path": "/*/*"}))
+    err = await error_of(_patch(client, api, {"op": "remove", "path": "/*/*"}))
     assert (err.status, err.message) == (
         400,
         "Cannot remove method setting */* because there is no method setting for this method ",
@@ -264,29 +249,29 @@ async def test_remove_wildcard_method_settings(client: WireClient, api: dict[str
     assert reset["methodSettings"] == {}
 
 
-async def test_update_stage_refuses_unknown_paths(client: WireClient, api: dict[str, str]) -> None:
+async def test_update_stage_refuses_unknown_paths(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api)
     for path in ("/documentation_version", "/tags/tag1", "/*/*/throttling/unknown"):
-        err = await _error(_patch(client, api, _replace(path, "123")))
+        err = await error_of(_patch(client, api, _replace(path, "123")))
         assert (err.status, err.code, err.message) == (
             400,
             "BadRequestException",
             INVALID_PATH.format(path=path),
         )
-    err = await _error(_patch(client, api, _replace("/*/*/throttling/burstLimit", "lots")))
+    err = await error_of(_patch(client, api, _replace("/*/*/throttling/burstLimit", "lots")))
     assert err.status == 400
-    err = await _error(_patch(client, api, _replace("/variables/bad-name", "x")))
+    err = await error_of(_patch(client, api, _replace("/variables/bad-name", "x")))
     assert err.message == "Invalid stage variable name: bad-name. Please use names with only word characters."
-    err = await _error(_patch(client, api, _replace("/variables/ok", "")))
+    err = await error_of(_patch(client, api, _replace("/variables/ok", "")))
     assert err.message.startswith("Invalid stage variable value: .")
-    err = await _error(_patch(client, api, {"op": "wrong", "path": "/description", "value": "x"}))
+    err = await error_of(_patch(client, api, {"op": "wrong", "path": "/description", "value": "x"}))
     assert (err.status, err.code) == (400, "ValidationException")
     # A refused request changes nothing, even the operations before the bad one.
-    err = await _error(_patch(client, api, _replace("/description", "changed"), _replace("/nope", "x")))
+    err = await error_of(_patch(client, api, _replace("/description", "changed"), _replace("/nope", "x")))
     assert "description" not in await client.call("GetStage", restApiId=api["apiId"], stageName="s1")
 
 
-async def test_update_stage_variables_and_cache(client: WireClient, api: dict[str, str]) -> None:
+async def test_update_stage_variables_and_cache(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api, variables={"a": "1", "b": "2"})
     updated = await _patch(
         client, api, {"op": "remove", "path": "/variables/a"}, _replace("/variables/c", "x:y/z")
@@ -310,24 +295,24 @@ async def test_update_stage_variables_and_cache(client: WireClient, api: dict[st
         "NOT_AVAILABLE",
         "6.1",
     )
-    err = await _error(_patch(client, api, _replace("/cacheClusterSize", "2")))
+    err = await error_of(_patch(client, api, _replace("/cacheClusterSize", "2")))
     assert err.status == 400
 
 
-async def test_rollback_by_moving_deployment_id(client: WireClient, api: dict[str, str]) -> None:
+async def test_rollback_by_moving_deployment_id(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api)
     second = (await client.call("CreateDeployment", restApiId=api["apiId"], stageName="s1"))["id"]
     assert (await client.call("GetStage", restApiId=api["apiId"], stageName="s1"))["deploymentId"] == second
     rolled = await _patch(client, api, _replace("/deploymentId", api["deploymentId"]))
     assert rolled["deploymentId"] == api["deploymentId"]
-    err = await _error(_patch(client, api, _replace("/deploymentId", "nope00")))
+    err = await error_of(_patch(client, api, _replace("/deploymentId", "nope00")))
     assert (err.status, err.message) == (400, "Deployment id does not exist")
 
 
-async def test_rollback_takes_effect_on_the_next_request(client: WireClient) -> None:
-    ids = await client.mock_api('{"message": "v1"}')
+async def test_rollback_takes_effect_on_the_next_request(client: GatewayClient) -> None:
+    ids = await mock_api(client, '{"message": "v1"}')
     v1 = (await client.call("CreateDeployment", restApiId=ids["apiId"], stageName="dev"))["id"]
-    await client.set_response(ids, '{"message": "v2"}')
+    await set_response(client, ids, '{"message": "v2"}')
     response = await client.invoke(ids["apiId"], "dev")
     assert orjson.loads(response.body) == {"message": "v1"}  # undeployed changes are invisible
     await client.call("CreateDeployment", restApiId=ids["apiId"], stageName="dev")
@@ -336,7 +321,7 @@ async def test_rollback_takes_effect_on_the_next_request(client: WireClient) -> 
     assert orjson.loads((await client.invoke(ids["apiId"], "dev")).body) == {"message": "v1"}
 
 
-async def test_canary_created_by_stage_update(client: WireClient, api: dict[str, str]) -> None:
+async def test_canary_created_by_stage_update(client: GatewayClient, api: dict[str, str]) -> None:
     second = (await client.call("CreateDeployment", restApiId=api["apiId"]))["id"]
     await _stage(client, api, stageName="dev", description="dev stage", variables={"testVar": "default"})
     updated = await _patch(client, api, _replace("/canarySettings/deploymentId", second), stage="dev")
@@ -354,7 +339,7 @@ async def test_canary_created_by_stage_update(client: WireClient, api: dict[str,
         "percentTraffic": 50.0,
         "useStageCache": False,
     }
-    err = await _error(_patch(client, api, _replace("/canarySettings/percentTraffic", "101"), stage="dev"))
+    err = await error_of(_patch(client, api, _replace("/canarySettings/percentTraffic", "101"), stage="dev"))
     assert err.status == 400
     # Removing an override where there is no canary leaves no canary behind.
     await _patch(client, api, {"op": "remove", "path": "/canarySettings"}, stage="dev")
@@ -362,7 +347,7 @@ async def test_canary_created_by_stage_update(client: WireClient, api: dict[str,
     assert "canarySettings" not in await _patch(client, api, removed, stage="dev")
 
 
-async def test_canary_update_validation(client: WireClient, api: dict[str, str]) -> None:
+async def test_canary_update_validation(client: GatewayClient, api: dict[str, str]) -> None:
     await client.call("CreateDeployment", restApiId=api["apiId"], stageName="dev")
     await client.call(
         "CreateDeployment",
@@ -372,20 +357,22 @@ async def test_canary_update_validation(client: WireClient, api: dict[str, str])
     )
     cannot_remove = "Cannot remove method setting {} because there is no method setting for this method "
     for path in ("/canarySettings/stageVariableOverrides", "/canarySettings/badPath"):
-        err = await _error(_patch(client, api, {"op": "remove", "path": path}, stage="dev"))
+        err = await error_of(_patch(client, api, {"op": "remove", "path": path}, stage="dev"))
         assert (err.status, err.message) == (400, cannot_remove.format(path[1:]))
     for path in ("/canarySettings", "/canarySettings/badPath"):
-        err = await _error(_patch(client, api, _replace(path, "test"), stage="dev"))
+        err = await error_of(_patch(client, api, _replace(path, "test"), stage="dev"))
         assert err.message == INVALID_PATH.format(path=path)
     await client.call("CreateDeployment", restApiId=api["apiId"], stageName="dev2")
     add = {"op": "add", "path": "/canarySettings/deploymentId", "value": api["deploymentId"]}
-    err = await _error(_patch(client, api, add, stage="dev2"))
+    err = await error_of(_patch(client, api, add, stage="dev2"))
     assert err.message == "Invalid add operation with path: /canarySettings/deploymentId"
-    err = await _error(_patch(client, api, _replace("/canarySettings/deploymentId", "deploy"), stage="dev2"))
+    err = await error_of(
+        _patch(client, api, _replace("/canarySettings/deploymentId", "deploy"), stage="dev2")
+    )
     assert err.message == "Deployment id does not exist"
 
 
-async def test_canary_promotion_with_copy(client: WireClient, api: dict[str, str]) -> None:
+async def test_canary_promotion_with_copy(client: GatewayClient, api: dict[str, str]) -> None:
     first = (
         await client.call(
             "CreateDeployment",
@@ -398,7 +385,7 @@ async def test_canary_promotion_with_copy(client: WireClient, api: dict[str, str
         {"op": "copy", "path": "/canarySettings/stageVariableOverrides", "from": "/variables"},
         {"op": "copy", "path": "/canarySettings/deploymentId", "from": "/deploymentId"},
     ]
-    err = await _error(_patch(client, api, *bad, stage="dev"))
+    err = await error_of(_patch(client, api, *bad, stage="dev"))
     assert err.message == (
         "Invalid copy operation with path: /canarySettings/stageVariableOverrides and from /variables. Valid "
         "copy:path are [/deploymentId, /variables] and valid copy:from are [/canarySettings/deploymentId, "
@@ -408,7 +395,7 @@ async def test_canary_promotion_with_copy(client: WireClient, api: dict[str, str
         {"op": "copy", "from": "/canarySettings/deploymentId", "path": "/deploymentId"},
         {"op": "copy", "from": "/canarySettings/stageVariableOverrides", "path": "/variables"},
     ]
-    err = await _error(_patch(client, api, *promote, stage="dev"))
+    err = await error_of(_patch(client, api, *promote, stage="dev"))
     assert err.message == "Promotion not available. Canary does not exist."
     updated = await _patch(
         client, api, _replace("/canarySettings/percentTraffic", "0.0"), *promote, stage="dev"
@@ -440,7 +427,7 @@ async def test_canary_promotion_with_copy(client: WireClient, api: dict[str, str
     }
 
 
-async def test_access_log_settings(client: WireClient, api: dict[str, str]) -> None:
+async def test_access_log_settings(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api, stageName="dev", description="dev stage")
     add = {"op": "add", "path": "/accessLogSettings/destinationArn", "value": LOG_ARN}
     assert (await _patch(client, api, add, stage="dev"))["accessLogSettings"] == {"destinationArn": LOG_ARN}
@@ -457,44 +444,44 @@ async def test_access_log_settings(client: WireClient, api: dict[str, str]) -> N
     assert "accessLogSettings" not in updated
 
 
-async def test_access_log_settings_validation(client: WireClient, api: dict[str, str]) -> None:
+async def test_access_log_settings_validation(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api, stageName="dev")
     cannot_remove = "Cannot remove method setting {} because there is no method setting for this method "
     for path in ("/accessLogSettings/randomValue", "/accessLogSettings/*", "/accessLogSettings"):
         for op in ("add", "replace"):
-            err = await _error(_patch(client, api, {"op": op, "path": path, "value": "x"}, stage="dev"))
+            err = await error_of(_patch(client, api, {"op": op, "path": path, "value": "x"}, stage="dev"))
             assert (err.status, err.message) == (400, ACCESS_LOG_PATH)
     for path in ("/accessLogSettings/randomValue", "/accessLogSettings/*"):
-        err = await _error(_patch(client, api, {"op": "remove", "path": path}, stage="dev"))
+        err = await error_of(_patch(client, api, {"op": "remove", "path": path}, stage="dev"))
         assert err.message == cannot_remove.format(path[1:])
     await _patch(
         client, api, {"op": "add", "path": "/accessLogSettings/destinationArn", "value": LOG_ARN}, stage="dev"
     )
     for path in ("/accessLogSettings/destinationArn", "/accessLogSettings/format"):
-        err = await _error(_patch(client, api, _replace(path, ""), stage="dev"))
+        err = await error_of(_patch(client, api, _replace(path, ""), stage="dev"))
         assert err.message == "Access Log value must not be empty"
     # Even a field that is set cannot be removed on its own (AWS): only the whole object can.
-    err = await _error(
+    err = await error_of(
         _patch(client, api, {"op": "remove", "path": "/accessLogSettings/destinationArn"}, stage="dev")
     )
     assert err.message == cannot_remove.format("accessLogSettings/destinationArn")
 
 
-async def test_delete_stage(client: WireClient, api: dict[str, str]) -> None:
+async def test_delete_stage(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api)
     deleted = await client.call("DeleteStage", restApiId=api["apiId"], stageName="s1")
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 202
-    err = await _error(client.call("DeleteStage", restApiId=api["apiId"], stageName="s1"))
+    err = await error_of(client.call("DeleteStage", restApiId=api["apiId"], stageName="s1"))
     assert (err.status, err.message) == (404, "Invalid stage identifier specified")
     assert (await client.call("GetStages", restApiId=api["apiId"]))["item"] == []
     # With the stage gone the deployment can be deleted.
     await client.call("DeleteDeployment", restApiId=api["apiId"], deploymentId=api["deploymentId"])
 
 
-async def test_flush_caches_need_the_stage(client: WireClient, api: dict[str, str]) -> None:
+async def test_flush_caches_need_the_stage(client: GatewayClient, api: dict[str, str]) -> None:
     await _stage(client, api)
     for operation in ("FlushStageCache", "FlushStageAuthorizersCache"):
         flushed = await client.call(operation, restApiId=api["apiId"], stageName="s1")
         assert flushed["ResponseMetadata"]["HTTPStatusCode"] == 202
-        err = await _error(client.call(operation, restApiId=api["apiId"], stageName="nope"))
+        err = await error_of(client.call(operation, restApiId=api["apiId"], stageName="nope"))
         assert err.status == 404

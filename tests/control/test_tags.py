@@ -6,21 +6,11 @@ tests also exercise raw-path routing of the label.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from apigate.control.common import rest_api_arn, stage_arn
-from tests.control.rest_api_helpers import ACCOUNT_ID, REGION, WireClient, error_of, wire_client
+from tests.support.client import ACCOUNT_ID, REGION, GatewayClient, error_of
 
 
-@pytest.fixture
-async def client() -> AsyncIterator[WireClient]:
-    async for c in wire_client():
-        yield c
-
-
-async def test_tag_untag_and_get_a_rest_api(client: WireClient) -> None:
+async def test_tag_untag_and_get_a_rest_api(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="n", tags={"created": "yes"})
     arn = rest_api_arn(REGION, api["id"])
     assert arn == f"arn:aws:apigateway:us-east-1::/restapis/{api['id']}"
@@ -38,7 +28,7 @@ async def test_tag_untag_and_get_a_rest_api(client: WireClient) -> None:
     assert (await client.call("GetRestApi", restApiId=api["id"]))["tags"] == {"team": "b"}
 
 
-async def test_tags_of_a_stage_live_in_the_stage_document(client: WireClient) -> None:
+async def test_tags_of_a_stage_live_in_the_stage_document(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="n")
     async with client.services.store.transaction() as tx:
         await tx.put("stage", f"{api['id']}/dev", {"stageName": "dev", "deploymentId": "abc123"})
@@ -53,7 +43,7 @@ async def test_tags_of_a_stage_live_in_the_stage_document(client: WireClient) ->
     assert (await client.call("GetTags", resourceArn=arn))["tags"] == {}
 
 
-async def test_unknown_targets(client: WireClient) -> None:
+async def test_unknown_targets(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="n")
     err = await error_of(client.call("GetTags", resourceArn=rest_api_arn(REGION, "missing000")))
     assert (err.status, err.code) == (404, "NotFoundException")
@@ -77,7 +67,7 @@ async def test_unknown_targets(client: WireClient) -> None:
         )
 
 
-async def test_invalid_tags_change_nothing(client: WireClient) -> None:
+async def test_invalid_tags_change_nothing(client: GatewayClient) -> None:
     api = await client.call("CreateRestApi", name="n", tags={"a": "1"})
     arn = rest_api_arn(REGION, api["id"])
     for tags in ({"aws:reserved": "x"}, {"k" * 129: "x"}, {"k": "v" * 257}):

@@ -6,31 +6,14 @@ AWS's answer shape is recorded in aws-recorded (test_apigateway_api ``TestApigat
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import orjson
-import pytest
 
-from tests.control.wire_client import ACCOUNT_ID, ApiError, WireClient
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[WireClient]:
-    c = WireClient()
-    try:
-        yield c
-    finally:
-        await c.close()
+from tests.control.conftest import mock_api, set_response
+from tests.support.client import ACCOUNT_ID, GatewayClient, error_of
 
 
-async def _error(coro: object) -> ApiError:
-    with pytest.raises(ApiError) as info:
-        await coro  # type: ignore[misc]
-    return info.value
-
-
-async def test_invoke_runs_the_current_undeployed_api(client: WireClient) -> None:
-    ids = await client.mock_api('{"pets": "all the pets"}', path_part="pets")
+async def test_invoke_runs_the_current_undeployed_api(client: GatewayClient) -> None:
+    ids = await mock_api(client, '{"pets": "all the pets"}', path_part="pets")
     result = await client.call(
         "TestInvokeMethod",
         restApiId=ids["apiId"],
@@ -48,7 +31,7 @@ async def test_invoke_runs_the_current_undeployed_api(client: WireClient) -> Non
 
     # A deployment does not change what TestInvokeMethod runs: the API as it is now.
     await client.call("CreateDeployment", restApiId=ids["apiId"], stageName="dev")
-    await client.set_response(ids, '{"pets": "changed"}')
+    await set_response(client, ids, '{"pets": "changed"}')
     result = await client.call(
         "TestInvokeMethod", restApiId=ids["apiId"], resourceId=ids["resourceId"], httpMethod="GET"
     )
@@ -57,35 +40,15 @@ async def test_invoke_runs_the_current_undeployed_api(client: WireClient) -> Non
     assert orjson.loads(deployed.body) == {"pets": "all the pets"}
 
 
-async def test_invoke_passes_path_query_and_stage_variables(client: WireClient) -> None:
-    api = await client.call("CreateRestApi", name="pets")
-    pets = await client.call(
-        "CreateResource", restApiId=api["id"], parentId=api["rootResourceId"], pathPart="pets"
+async def test_invoke_passes_path_query_and_stage_variables(client: GatewayClient) -> None:
+    template = (
+        '{"petId": "$input.params(\'petId\')", "q": "$input.params(\'q\')", "v": "$stageVariables.color"}'
     )
-    pet = await client.call("CreateResource", restApiId=api["id"], parentId=pets["id"], pathPart="{petId}")
-    ids = {"apiId": api["id"], "resourceId": pet["id"], "rootId": api["rootResourceId"]}
-    await client.call(
-        "PutMethod", restApiId=api["id"], resourceId=pet["id"], httpMethod="GET", authorizationType="NONE"
-    )
-    await client.call(
-        "PutMethodResponse", restApiId=api["id"], resourceId=pet["id"], httpMethod="GET", statusCode="200"
-    )
-    await client.call(
-        "PutIntegration",
-        restApiId=api["id"],
-        resourceId=pet["id"],
-        httpMethod="GET",
-        type="MOCK",
-        requestTemplates={"application/json": '{"statusCode": 200}'},
-    )
-    await client.set_response(
-        ids,
-        '{"petId": "$input.params(\'petId\')", "q": "$input.params(\'q\')", "v": "$stageVariables.color"}',
-    )
+    ids = await mock_api(client, template, path_part="pets/{petId}")
     result = await client.call(
         "TestInvokeMethod",
-        restApiId=api["id"],
-        resourceId=pet["id"],
+        restApiId=ids["apiId"],
+        resourceId=ids["resourceId"],
         httpMethod="get",
         pathWithQueryString="/pets/123?q=fluffy",
         stageVariables={"color": "blue"},
@@ -94,9 +57,9 @@ async def test_invoke_passes_path_query_and_stage_variables(client: WireClient) 
     assert orjson.loads(result["body"]) == {"petId": "123", "q": "fluffy", "v": "blue"}
 
 
-async def test_invoke_errors(client: WireClient) -> None:
-    ids = await client.mock_api()
-    err = await _error(
+async def test_invoke_errors(client: GatewayClient) -> None:
+    ids = await mock_api(client)
+    err = await error_of(
         client.call("TestInvokeMethod", restApiId=ids["apiId"], resourceId="nope00", httpMethod="GET")
     )
     assert (err.status, err.code, err.message) == (
@@ -104,13 +67,13 @@ async def test_invoke_errors(client: WireClient) -> None:
         "NotFoundException",
         "Invalid Resource identifier specified",
     )
-    err = await _error(
+    err = await error_of(
         client.call(
             "TestInvokeMethod", restApiId=ids["apiId"], resourceId=ids["resourceId"], httpMethod="POST"
         )
     )
     assert (err.status, err.message) == (404, "Invalid Method identifier specified")
-    err = await _error(
+    err = await error_of(
         client.call(
             "TestInvokeMethod", restApiId="nope123456", resourceId=ids["resourceId"], httpMethod="GET"
         )

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from tests.e2e.builders import Api, create_api, invoke
 from tests.e2e.harness import Gateway
-from tests.e2e.parity import assert_parity, needs_recorded, recorded
+from tests.support.recorded import assert_parity, needs_recorded, recorded
 
 IN_USE = "Active stages pointing to this deployment must be moved or deleted"
 

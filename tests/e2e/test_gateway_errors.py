@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.backend import Backend
 from tests.e2e.builders import Api, create_api, invoke
 from tests.e2e.harness import URL_FORMS, Gateway, HttpResponse, UrlForm, free_port
-from tests.e2e.parity import needs_recorded, recorded
+from tests.support.recorded import needs_recorded, recorded
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MISSING_TOKEN = {"message": "Missing Authentication Token"}

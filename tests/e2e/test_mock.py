@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.builders import Api, create_api, invoke
 from tests.e2e.harness import URL_FORMS, Gateway, UrlForm, http_request
-from tests.e2e.parity import needs_recorded, recorded
+from tests.support.recorded import needs_recorded, recorded
 
 # The request template picks the integration "status" from the query string, as MOCK integrations
 # do: API Gateway reads `statusCode` from the rendered request template.

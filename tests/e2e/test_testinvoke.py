@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.builders import Api, create_api
-from tests.e2e.parity import assert_parity, needs_recorded, recorded
+from tests.support.recorded import assert_parity, needs_recorded, recorded
 
 pytestmark = needs_recorded
 

@@ -93,6 +93,21 @@ async def get_rest_api(tx: Transaction, ctx: ControlContext, rest_api_id: str) -
     return doc
 
 
+async def get_api_document(
+    tx: Transaction, ctx: ControlContext, kind: str, rest_api_id: str, doc_id: str, not_found: str
+) -> dict[str, Any]:
+    """A ``{restApiId}/{id}`` document (Stage, Deployment, ...) of an API of the caller's region.
+
+    AWS checks the API first: an unknown API answers ``Invalid API identifier specified``, an unknown
+    document ``not_found``.
+    """
+    await get_rest_api(tx, ctx, rest_api_id)
+    doc = await tx.get(kind, f"{rest_api_id}/{doc_id}")
+    if doc is None:
+        raise NotFoundException(not_found)
+    return doc
+
+
 async def get_resource(
     tx: Transaction, ctx: ControlContext, rest_api_id: str, resource_id: str
 ) -> dict[str, Any]:
@@ -128,6 +143,37 @@ def find_integration(method: Mapping[str, Any]) -> dict[str, Any]:
     if integration is None:
         raise NotFoundException("Invalid Integration identifier specified")
     return integration
+
+
+async def load_method(
+    tx: Transaction, ctx: ControlContext, params: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The Resource document and its Method (AWS's NotFound messages, resource first)."""
+    resource = await get_resource(tx, ctx, params["restApiId"], params["resourceId"])
+    return resource, find_method(resource, params["httpMethod"])
+
+
+def find_response(parent: Mapping[str, Any], member: str, status_code: str) -> dict[str, Any]:
+    """The MethodResponse / IntegrationResponse ``status_code`` in ``parent[member]``."""
+    response = (parent.get(member) or {}).get(status_code)
+    if response is None:
+        raise NotFoundException("Invalid Response status code specified")
+    return response
+
+
+def store_entry(doc: dict[str, Any], member: str, key: str, value: dict[str, Any] | None) -> None:
+    """Set ``doc[member][key]`` to ``value`` (None: remove it) on a copy of the map; a map left
+    empty is dropped, as AWS omits ``resourceMethods`` / ``methodResponses`` /
+    ``integrationResponses`` once the last entry is deleted."""
+    entries = dict(doc.get(member) or {})
+    if value is None:
+        entries.pop(key, None)
+    else:
+        entries[key] = value
+    if entries:
+        doc[member] = entries
+    else:
+        doc.pop(member, None)
 
 
 # --- AWS front-end validation (ValidationException) -------------------------------------------

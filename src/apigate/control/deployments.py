@@ -15,12 +15,13 @@ from apigate.control.common import (
     KIND_DEPLOYMENT,
     KIND_SNAPSHOT,
     KIND_STAGE,
+    get_api_document,
     get_rest_api,
     patch_op_violations,
     public,
     raise_validation,
 )
-from apigate.control.errors import BadRequestException, NotFoundException
+from apigate.control.errors import BadRequestException
 from apigate.control.paging import paginate
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
@@ -59,11 +60,13 @@ def deployment_key(rest_api_id: str, deployment_id: str) -> str:
     return f"{rest_api_id}/{deployment_id}"
 
 
-async def get_deployment(tx: Transaction, rest_api_id: str, deployment_id: str) -> Document:
-    doc = await tx.get(KIND_DEPLOYMENT, deployment_key(rest_api_id, deployment_id))
-    if doc is None:
-        raise NotFoundException(MSG_DEPLOYMENT_NOT_FOUND)
-    return doc
+async def get_deployment(
+    tx: Transaction, ctx: ControlContext, rest_api_id: str, deployment_id: str
+) -> Document:
+    """The Deployment document, after the API (AWS's NotFound messages, API first)."""
+    return await get_api_document(
+        tx, ctx, KIND_DEPLOYMENT, rest_api_id, deployment_id, MSG_DEPLOYMENT_NOT_FOUND
+    )
 
 
 async def _target_stage(
@@ -168,8 +171,7 @@ async def create_deployment(ctx: ControlContext, params: Params) -> Output:
 @operation("apigateway", "GetDeployment")
 async def get_deployment_handler(ctx: ControlContext, params: Params) -> Output:
     async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, params["restApiId"])
-        deployment = await get_deployment(tx, params["restApiId"], params["deploymentId"])
+        deployment = await get_deployment(tx, ctx, params["restApiId"], params["deploymentId"])
     result = public(deployment)
     if any(str(item).lower() == "apisummary" for item in params.get("embed") or ()):
         result["apiSummary"] = deployment.get("_apiSummary", {})
@@ -191,8 +193,7 @@ async def update_deployment(ctx: ControlContext, params: Params) -> Output:
     rest_api_id, deployment_id = params["restApiId"], params["deploymentId"]
     raise_validation(patch_op_violations("updateDeploymentInput", params.get("patchOperations")))
     async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, rest_api_id)
-        deployment = await get_deployment(tx, rest_api_id, deployment_id)
+        deployment = await get_deployment(tx, ctx, rest_api_id, deployment_id)
         updated = apply_patch(deployment, params.get("patchOperations") or [], UPDATE_DEPLOYMENT)
         await tx.put(KIND_DEPLOYMENT, deployment_key(rest_api_id, deployment_id), updated)
     return public(updated)
@@ -202,8 +203,7 @@ async def update_deployment(ctx: ControlContext, params: Params) -> Output:
 async def delete_deployment(ctx: ControlContext, params: Params) -> Output:
     rest_api_id, deployment_id = params["restApiId"], params["deploymentId"]
     async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, rest_api_id)
-        await get_deployment(tx, rest_api_id, deployment_id)
+        await get_deployment(tx, ctx, rest_api_id, deployment_id)
         for stage in await stages_of(tx, rest_api_id):
             canary = stage.get("canarySettings") or {}
             if deployment_id in (stage.get("deploymentId"), canary.get("deploymentId")):

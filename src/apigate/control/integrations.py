@@ -7,17 +7,18 @@ document in one transaction, validated (``integration_rules``) before anything i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from apigate.control import common
 from apigate.control.common import (
     find_integration,
-    find_method,
+    find_response,
     get_resource,
+    load_method,
     put_resource,
     raise_validation,
+    store_entry,
 )
-from apigate.control.errors import NotFoundException
 from apigate.control.integration_rules import (
     MAX_TIMEOUT_MS,
     check_integration,
@@ -26,9 +27,6 @@ from apigate.control.integration_rules import (
 )
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
-
-if TYPE_CHECKING:
-    from apigate.store.base import Transaction
 
 # PutIntegration members copied as given (others get defaults or are derived).
 _OPTIONAL_MEMBERS = (
@@ -41,14 +39,6 @@ _OPTIONAL_MEMBERS = (
     "responseTransferMode",
     "integrationTarget",
 )
-
-
-async def _load(
-    tx: Transaction, ctx: ControlContext, params: Params
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The Resource document and its Method (AWS's NotFound messages, resource first)."""
-    resource = await get_resource(tx, ctx, params["restApiId"], params["resourceId"])
-    return resource, find_method(resource, params["httpMethod"])
 
 
 def _new_integration(params: Params, resource_id: str) -> dict[str, Any]:
@@ -82,7 +72,7 @@ def _new_integration(params: Params, resource_id: str) -> dict[str, Any]:
 async def put_integration(ctx: ControlContext, params: Params) -> Output:
     raise_validation(front_end_violations(params, "putIntegrationInput"))
     async with ctx.store.transaction() as tx:
-        resource, method = await _load(tx, ctx, params)
+        resource, method = await load_method(tx, ctx, params)
         integration = _new_integration(params, resource["id"])
         method["methodIntegration"] = check_integration(integration, method)
         await put_resource(tx, params["restApiId"], resource)
@@ -92,7 +82,7 @@ async def put_integration(ctx: ControlContext, params: Params) -> Output:
 @operation("apigateway", "GetIntegration")
 async def get_integration(ctx: ControlContext, params: Params) -> Output:
     async with ctx.store.transaction() as tx:
-        _, method = await _load(tx, ctx, params)
+        _, method = await load_method(tx, ctx, params)
     return find_integration(method)
 
 
@@ -124,7 +114,7 @@ async def update_integration(ctx: ControlContext, params: Params) -> Output:
     operations = params.get("patchOperations") or []
     raise_validation(common.patch_op_violations("updateIntegrationInput", operations))
     async with ctx.store.transaction() as tx:
-        resource, method = await _load(tx, ctx, params)
+        resource, method = await load_method(tx, ctx, params)
         new = apply_patch(find_integration(method), operations, INTEGRATION_SPEC)
         for member in ("httpMethod", "uri", "connectionId", "credentials", "contentHandling"):
             if new.get(member) == "":
@@ -138,7 +128,7 @@ async def update_integration(ctx: ControlContext, params: Params) -> Output:
 @operation("apigateway", "DeleteIntegration")
 async def delete_integration(ctx: ControlContext, params: Params) -> Output:
     async with ctx.store.transaction() as tx:
-        resource, method = await _load(tx, ctx, params)
+        resource, method = await load_method(tx, ctx, params)
         find_integration(method)
         method.pop("methodIntegration")
         await put_resource(tx, params["restApiId"], resource)
@@ -146,25 +136,6 @@ async def delete_integration(ctx: ControlContext, params: Params) -> Output:
 
 
 # --- IntegrationResponse -----------------------------------------------------------------------
-
-
-def find_integration_response(integration: dict[str, Any], status_code: str) -> dict[str, Any]:
-    response = (integration.get("integrationResponses") or {}).get(status_code)
-    if response is None:
-        raise NotFoundException("Invalid Response status code specified")
-    return response
-
-
-def _store_response(integration: dict[str, Any], status_code: str, response: dict[str, Any] | None) -> None:
-    responses = dict(integration.get("integrationResponses") or {})
-    if response is None:
-        responses.pop(status_code, None)
-    else:
-        responses[status_code] = response
-    if responses:
-        integration["integrationResponses"] = responses
-    else:
-        integration.pop("integrationResponses", None)
 
 
 @operation("apigateway", "PutIntegrationResponse")
@@ -177,14 +148,14 @@ async def put_integration_response(ctx: ControlContext, params: Params) -> Outpu
         + front_end_violations(handling, "putIntegrationResponseInput")
     )
     async with ctx.store.transaction() as tx:
-        resource, method = await _load(tx, ctx, params)
+        resource, method = await load_method(tx, ctx, params)
         integration = find_integration(method)
         response: dict[str, Any] = {"statusCode": status_code}
         for member in ("selectionPattern", "responseParameters", "responseTemplates", "contentHandling"):
             if params.get(member) is not None:
                 response[member] = params[member]
         check_integration_response(response, method)
-        _store_response(integration, status_code, response)
+        store_entry(integration, "integrationResponses", status_code, response)
         await put_resource(tx, params["restApiId"], resource)
     return response
 
@@ -193,8 +164,8 @@ async def put_integration_response(ctx: ControlContext, params: Params) -> Outpu
 async def get_integration_response(ctx: ControlContext, params: Params) -> Output:
     raise_validation(common.status_code_violations(params["statusCode"]))
     async with ctx.store.transaction() as tx:
-        _, method = await _load(tx, ctx, params)
-    return find_integration_response(find_integration(method), params["statusCode"])
+        _, method = await load_method(tx, ctx, params)
+    return find_response(find_integration(method), "integrationResponses", params["statusCode"])
 
 
 RESPONSE_SPEC = PatchSpec(
@@ -217,14 +188,15 @@ async def update_integration_response(ctx: ControlContext, params: Params) -> Ou
         + common.status_code_violations(status_code)
     )
     async with ctx.store.transaction() as tx:
-        resource, method = await _load(tx, ctx, params)
+        resource, method = await load_method(tx, ctx, params)
         integration = find_integration(method)
-        new = apply_patch(find_integration_response(integration, status_code), operations, RESPONSE_SPEC)
+        current = find_response(integration, "integrationResponses", status_code)
+        new = apply_patch(current, operations, RESPONSE_SPEC)
         if new.get("contentHandling") == "":
             new.pop("contentHandling")
         common.prune_emptied(new, operations, "responseParameters", "responseTemplates")
         check_integration_response(new, method)
-        _store_response(integration, status_code, new)
+        store_entry(integration, "integrationResponses", status_code, new)
         await put_resource(tx, params["restApiId"], resource)
     return new
 
@@ -238,7 +210,7 @@ async def delete_integration_response(ctx: ControlContext, params: Params) -> Ou
         # AWS answers a missing method here with the Integration message, not the Method one.
         method = (resource.get("resourceMethods") or {}).get(str(params["httpMethod"]).upper()) or {}
         integration = find_integration(method)
-        find_integration_response(integration, status_code)
-        _store_response(integration, status_code, None)
+        find_response(integration, "integrationResponses", status_code)
+        store_entry(integration, "integrationResponses", status_code, None)
         await put_resource(tx, params["restApiId"], resource)
     return None

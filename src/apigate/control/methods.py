@@ -15,11 +15,14 @@ from apigate.control.common import (
     KIND_AUTHORIZER,
     KIND_REQUEST_VALIDATOR,
     find_method,
+    find_response,
     get_resource,
+    load_method,
     put_resource,
     raise_validation,
+    store_entry,
 )
-from apigate.control.errors import BadRequestException, ConflictException, NotFoundException
+from apigate.control.errors import BadRequestException, ConflictException
 from apigate.control.models import get_model
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
@@ -98,18 +101,6 @@ async def _check_method(tx: Transaction, api_id: str, method: dict[str, Any]) ->
     return method
 
 
-def _store_method(resource: dict[str, Any], verb: str, method: dict[str, Any] | None) -> None:
-    methods = dict(resource.get("resourceMethods") or {})
-    if method is None:
-        methods.pop(verb, None)
-    else:
-        methods[verb] = method
-    if methods:
-        resource["resourceMethods"] = methods
-    else:
-        resource.pop("resourceMethods", None)
-
-
 # --- Method ------------------------------------------------------------------------------------
 
 
@@ -139,7 +130,7 @@ async def put_method(ctx: ControlContext, params: Params) -> Output:
         method = await _check_method(tx, api_id, _new_method(verb, params))
         if verb in (resource.get("resourceMethods") or {}):
             raise ConflictException("Method already exists for this resource")
-        _store_method(resource, verb, method)
+        store_entry(resource, "resourceMethods", verb, method)
         await put_resource(tx, api_id, resource)
     return method
 
@@ -182,7 +173,7 @@ async def update_method(ctx: ControlContext, params: Params) -> Output:
         if new.get("methodResponses") == {}:
             new.pop("methodResponses")
         await _check_method(tx, api_id, new)
-        _store_method(resource, old["httpMethod"], new)
+        store_entry(resource, "resourceMethods", old["httpMethod"], new)
         await put_resource(tx, api_id, resource)
     return new
 
@@ -193,7 +184,7 @@ async def delete_method(ctx: ControlContext, params: Params) -> Output:
     async with ctx.store.transaction() as tx:
         resource = await get_resource(tx, ctx, api_id, params["resourceId"])
         method = find_method(resource, params["httpMethod"])
-        _store_method(resource, method["httpMethod"], None)
+        store_entry(resource, "resourceMethods", method["httpMethod"], None)
         await put_resource(tx, api_id, resource)
     return None
 
@@ -201,45 +192,19 @@ async def delete_method(ctx: ControlContext, params: Params) -> Output:
 # --- MethodResponse ----------------------------------------------------------------------------
 
 
-def find_method_response(method: dict[str, Any], status_code: str) -> dict[str, Any]:
-    response = (method.get("methodResponses") or {}).get(status_code)
-    if response is None:
-        raise NotFoundException("Invalid Response status code specified")
-    return response
-
-
-def _store_method_response(method: dict[str, Any], status_code: str, response: dict[str, Any] | None) -> None:
-    responses = dict(method.get("methodResponses") or {})
-    if response is None:
-        responses.pop(status_code, None)
-    else:
-        responses[status_code] = response
-    if responses:
-        method["methodResponses"] = responses
-    else:
-        method.pop("methodResponses", None)
-
-
-async def _load_method(
-    tx: Transaction, ctx: ControlContext, params: Params
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    resource = await get_resource(tx, ctx, params["restApiId"], params["resourceId"])
-    return resource, find_method(resource, params["httpMethod"])
-
-
 @operation("apigateway", "PutMethodResponse")
 async def put_method_response(ctx: ControlContext, params: Params) -> Output:
     api_id, status_code = params["restApiId"], params["statusCode"]
     raise_validation(common.status_code_violations(status_code))
     async with ctx.store.transaction() as tx:
-        resource, method = await _load_method(tx, ctx, params)
+        resource, method = await load_method(tx, ctx, params)
         response: dict[str, Any] = {"statusCode": status_code}
         for member in ("responseParameters", "responseModels"):
             if params.get(member) is not None:
                 response[member] = dict(params[member])
         check_response_parameters(response.get("responseParameters"))
         await check_models(tx, api_id, response.get("responseModels"))
-        _store_method_response(method, status_code, response)
+        store_entry(method, "methodResponses", status_code, response)
         await put_resource(tx, api_id, resource)
     return response
 
@@ -248,8 +213,8 @@ async def put_method_response(ctx: ControlContext, params: Params) -> Output:
 async def get_method_response(ctx: ControlContext, params: Params) -> Output:
     raise_validation(common.status_code_violations(params["statusCode"]))
     async with ctx.store.transaction() as tx:
-        _, method = await _load_method(tx, ctx, params)
-    return find_method_response(method, params["statusCode"])
+        _, method = await load_method(tx, ctx, params)
+    return find_response(method, "methodResponses", params["statusCode"])
 
 
 METHOD_RESPONSE_SPEC = PatchSpec(
@@ -276,12 +241,13 @@ async def update_method_response(ctx: ControlContext, params: Params) -> Output:
         + common.status_code_violations(status_code)
     )
     async with ctx.store.transaction() as tx:
-        resource, method = await _load_method(tx, ctx, params)
-        new = apply_patch(find_method_response(method, status_code), operations, METHOD_RESPONSE_SPEC)
+        resource, method = await load_method(tx, ctx, params)
+        current = find_response(method, "methodResponses", status_code)
+        new = apply_patch(current, operations, METHOD_RESPONSE_SPEC)
         common.prune_emptied(new, operations, "responseParameters", "responseModels")
         check_response_parameters(new.get("responseParameters"))
         await check_models(tx, api_id, new.get("responseModels"))
-        _store_method_response(method, status_code, new)
+        store_entry(method, "methodResponses", status_code, new)
         await put_resource(tx, api_id, resource)
     return new
 
@@ -291,8 +257,8 @@ async def delete_method_response(ctx: ControlContext, params: Params) -> Output:
     api_id, status_code = params["restApiId"], params["statusCode"]
     raise_validation(common.status_code_violations(status_code))
     async with ctx.store.transaction() as tx:
-        resource, method = await _load_method(tx, ctx, params)
-        find_method_response(method, status_code)
-        _store_method_response(method, status_code, None)
+        resource, method = await load_method(tx, ctx, params)
+        find_response(method, "methodResponses", status_code)
+        store_entry(method, "methodResponses", status_code, None)
         await put_resource(tx, api_id, resource)
     return None

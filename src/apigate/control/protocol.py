@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import orjson
 from botocore.loaders import create_loader
-from botocore.model import OperationModel, ServiceModel
+from botocore.model import OperationModel, ServiceModel, Shape
 
 from apigate.control.codec import BlobCodec, Codec, CodecFactory, ListCodec, MapCodec, StructureCodec
 from apigate.control.errors import BadRequestException, UnknownOperation
@@ -87,6 +87,30 @@ class Route:
         return labels
 
 
+class _Members:
+    """A structure's members by where they travel: the ``payload`` member with its codec (if the shape
+    names one), the others with a ``location`` (uri, querystring, header, statusCode) and the JSON
+    ``body`` ones."""
+
+    __slots__ = ("body", "located", "payload")
+
+    def __init__(self, shape: Shape, factory: CodecFactory) -> None:
+        payload = shape.serialization.get("payload")
+        self.payload: tuple[str, Codec] | None = (
+            None if payload is None else (payload, factory.codec(shape.members[payload]))
+        )
+        self.located: list[tuple[str, Shape, str]] = []
+        self.body: list[str] = []
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            if name == payload:
+                continue
+            if location is None:
+                self.body.append(name)
+            else:
+                self.located.append((name, member, location))
+
+
 class InputPlan:
     """Where each input member of one operation travels, and how to convert it."""
 
@@ -104,15 +128,12 @@ class InputPlan:
         shape = op.input_shape
         if shape is None:
             return
-        payload = shape.serialization.get("payload")
-        body_members = []
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
+        members = _Members(shape, factory)
+        self.payload = members.payload
+        for name, member, location in members.located:
             wire = member.serialization.get("name", name)
             codec = factory.codec(member)
-            if name == payload:
-                self.payload = (name, codec)
-            elif location == "uri":
+            if location == "uri":
                 self.labels.append((wire, name, codec))
             elif location == "querystring" and isinstance(codec, MapCodec):
                 self.query_map = (name, codec)  # e.g. ImportRestApi's `parameters`: every other key
@@ -120,10 +141,8 @@ class InputPlan:
                 self.query.append((wire, name, codec))
             elif location == "header":
                 self.headers.append((wire.lower(), name, codec))
-            elif location is None:
-                body_members.append(name)
-        if body_members:
-            self.body = factory.body(shape, body_members)
+        if members.body:
+            self.body = factory.body(shape, members.body)
 
     def parse(
         self, labels: dict[str, str], query: dict[str, list[str]], headers: dict[str, str], body: bytes
@@ -193,20 +212,15 @@ class OutputPlan:
         shape = op.output_shape
         if shape is None:
             return
-        payload = shape.serialization.get("payload")
-        body_members = []
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            if name == payload:
-                self.payload = (name, factory.codec(member))
-            elif location == "header":
+        members = _Members(shape, factory)
+        self.payload = members.payload
+        for name, member, location in members.located:
+            if location == "header":
                 self.headers.append((name, member.serialization.get("name", name), factory.codec(member)))
             elif location == "statusCode":
                 self.status_member = name
-            elif location is None:
-                body_members.append(name)
-        if payload is None:
-            self.body = factory.body(shape, body_members)
+        if members.payload is None:
+            self.body = factory.body(shape, members.body)
 
     def serialise(self, result: dict[str, Any] | None, request_id: str) -> Response:
         result = result or {}

@@ -6,16 +6,20 @@ A Stage document is AWS's Stage shape (kind ``stage``, key ``{restApiId}/{stageN
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apigate.control.common import (
     KIND_DEPLOYMENT,
     KIND_STAGE,
     enum_violation,
+    get_api_document,
     raise_validation,
 )
-from apigate.control.errors import BadRequestException, NotFoundException
+from apigate.control.errors import BadRequestException
 from apigate.store.base import Document, Transaction
+
+if TYPE_CHECKING:
+    from apigate.control.registry import ControlContext
 
 # AWS's messages. "Deployment id does not exist" is recorded from AWS (aws-recorded canary suite);
 # the others are the texts AWS answered in public reports (terraform, SDK and CLI issues).
@@ -167,8 +171,6 @@ async def stages_of(tx: Transaction, rest_api_id: str) -> list[Document]:
     return [doc for _, doc in await tx.list(KIND_STAGE, f"{rest_api_id}/")]
 
 
-async def get_stage(tx: Transaction, rest_api_id: str, stage_name: str) -> Document:
-    stage = await tx.get(KIND_STAGE, stage_key(rest_api_id, stage_name))
-    if stage is None:
-        raise NotFoundException(MSG_STAGE_NOT_FOUND)
-    return stage
+async def get_stage(tx: Transaction, ctx: ControlContext, rest_api_id: str, stage_name: str) -> Document:
+    """The Stage document, after the API (AWS's NotFound messages, API first)."""
+    return await get_api_document(tx, ctx, KIND_STAGE, rest_api_id, stage_name, MSG_STAGE_NOT_FOUND)

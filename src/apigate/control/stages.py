@@ -72,12 +72,14 @@ async def create_stage(ctx: ControlContext, params: Params) -> Output:
     return public(stage)
 
 
+async def _read_stage(ctx: ControlContext, params: Params) -> dict[str, Any]:
+    async with ctx.store.transaction() as tx:
+        return await get_stage(tx, ctx, params["restApiId"], params["stageName"])
+
+
 @operation("apigateway", "GetStage")
 async def get_stage_handler(ctx: ControlContext, params: Params) -> Output:
-    async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, params["restApiId"])
-        stage = await get_stage(tx, params["restApiId"], params["stageName"])
-    return public(stage)
+    return public(await _read_stage(ctx, params))
 
 
 @operation("apigateway", "GetStages")
@@ -97,8 +99,7 @@ async def get_stages(ctx: ControlContext, params: Params) -> Output:
 async def update_stage(ctx: ControlContext, params: Params) -> Output:
     rest_api_id, stage_name = params["restApiId"], params["stageName"]
     async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, rest_api_id)
-        stage = await get_stage(tx, rest_api_id, stage_name)
+        stage = await get_stage(tx, ctx, rest_api_id, stage_name)
         updated = await apply_stage_patch(tx, rest_api_id, stage, params.get("patchOperations") or [])
         updated["lastUpdatedDate"] = int(time.time())
         await tx.put(KIND_STAGE, stage_key(rest_api_id, stage_name), updated)
@@ -117,9 +118,7 @@ async def delete_stage(ctx: ControlContext, params: Params) -> Output:
 async def _flush(ctx: ControlContext, params: Params) -> Output:
     # The response cache and the authorizer cache arrive with later issues; until then a stage has
     # nothing cached, so flushing is checking that the stage exists (AWS answers 202).
-    async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, params["restApiId"])
-        await get_stage(tx, params["restApiId"], params["stageName"])
+    await _read_stage(ctx, params)
     return None
 
 

@@ -1,33 +1,39 @@
 """A minimal in-process ASGI driver for tests: one HTTP request, or a lifespan run.
 
-No HTTP library is involved, so a test sees exactly the messages the app sent.
+No HTTP library is involved, so a test sees exactly the messages the app sent. ``path`` is sent as
+the scope's ``raw_path`` (still percent-encoded, as granian and uvicorn do) and, decoded, as ``path``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
+from botocore.awsrequest import HeadersDict
 
 from apigate.app import ASGIApp, Message
+
+DEFAULT_HOST = "127.0.0.1:4566"
 
 
 @dataclass
 class AsgiResponse:
+    """What the app sent: ``headers`` is case-insensitive (the last value of a repeated header wins;
+    ``raw_headers`` keeps them all, as sent)."""
+
     status: int
-    headers: list[tuple[bytes, bytes]]
+    raw_headers: list[tuple[bytes, bytes]]
     body: bytes
     messages: list[Message] = field(default_factory=list)
+    headers: HeadersDict = field(init=False)
 
-    def header(self, name: str) -> str | None:
-        key = name.lower().encode()
-        for k, v in self.headers:
-            if k.lower() == key:
-                return v.decode()
-        return None
+    def __post_init__(self) -> None:
+        # latin-1, like an HTTP client reading the header bytes off the wire.
+        self.headers = HeadersDict({k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers})
 
     def json(self) -> Any:
         return orjson.loads(self.body)
@@ -37,19 +43,21 @@ def http_scope(
     method: str,
     path: str,
     *,
-    headers: Iterable[tuple[str, str]] = (),
+    headers: Iterable[tuple[str, str]] | Mapping[str, str] = (),
     query: str = "",
-    host: str = "127.0.0.1:4566",
+    host: str | None = DEFAULT_HOST,
 ) -> dict[str, Any]:
+    """An HTTP scope for ``path`` (percent-encoded); ``host=None`` sends no Host header."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
     raw_headers = [(b"host", host.encode())] if host else []
-    raw_headers += [(k.lower().encode(), v.encode()) for k, v in headers]
+    raw_headers += [(k.lower().encode(), v.encode()) for k, v in items]
     return {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": "1.1",
         "method": method,
         "scheme": "http",
-        "path": path,
+        "path": unquote(path),
         "raw_path": path.encode(),
         "query_string": query.encode(),
         "root_path": "",
@@ -64,13 +72,18 @@ async def request(
     method: str,
     path: str,
     *,
-    headers: Iterable[tuple[str, str]] = (),
-    body: bytes = b"",
-    host: str = "127.0.0.1:4566",
+    headers: Iterable[tuple[str, str]] | Mapping[str, str] = (),
+    body: bytes | list[bytes] = b"",
+    host: str | None = DEFAULT_HOST,
     query: str = "",
 ) -> AsgiResponse:
+    """One request through ``app``; a list ``body`` is delivered in several ``http.request`` messages."""
     scope = http_scope(method, path, headers=headers, host=host, query=query)
-    pending = [{"type": "http.request", "body": body, "more_body": False}]
+    chunks = body if isinstance(body, list) else [body]
+    pending = [
+        {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
+        for i, chunk in enumerate(chunks)
+    ]
     sent: list[Message] = []
 
     async def receive() -> Message:
