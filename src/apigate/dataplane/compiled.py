@@ -24,6 +24,10 @@ class CompiledIntegrationResponse:
     response_parameters: dict[str, str]  # method.response.header.X -> expression
     response_templates: dict[str, Template]  # content type -> compiled template
     content_handling: str | None
+    status: int | None = None  # status_code as a number (what the method response answers)
+    # The one response template (content type, template), when there is exactly one: it is the
+    # answer whatever the Accept header asks for.
+    only_template: tuple[str, Template] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,10 @@ class CompiledIntegration:
     connection_id: str | None
     credentials: str | None
     raw: dict[str, Any]
+    # The verb sent to the backend, upper case; None for ANY or none (the client's own verb).
+    backend_method: str | None = None
+    # Whether a response has a selectionPattern; else the default response is always the one.
+    has_selection_patterns: bool = False
 
 
 @dataclass(frozen=True, slots=True)

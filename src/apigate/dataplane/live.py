@@ -36,8 +36,11 @@ T = TypeVar("T")
 Compiler = Callable[[str, str, dict[str, Any]], "CompiledDeployment"]
 
 MISSING: Any = object()  # the cached answer "the store has no such document"
+# A warm stage without canary: (compiled deployment, Stage document, its variables, the API's region).
+Resolved = tuple["CompiledDeployment", dict[str, Any], dict[str, str], "str | None"]
 DEFAULT_MAX_DEPLOYMENTS = 64
 DEFAULT_MAX_DOCUMENTS = 4096
+MAX_RESOLVED = 1024
 
 
 class _Lru(Generic[T]):
@@ -96,6 +99,9 @@ class LiveConfig:
         # Bumped by every invalidation: a load that started before it must not cache what it read.
         self._generation = 0
         self._inflight: dict[tuple[str, str], asyncio.Future[Any]] = {}
+        # (apiId, stage) -> (generation, Resolved): one dict lookup for a warm request instead of
+        # three LRU lookups (~5 us), valid until the next invalidation.
+        self._resolved: dict[tuple[str, str], tuple[int, Resolved]] = {}
         self.loads = 0  # store reads done (observable by tests and metrics)
         store.subscribe(self.on_changes)
 
@@ -110,6 +116,26 @@ class LiveConfig:
 
     def peek_deployment(self, api_id: str, deployment_id: str) -> Any:
         return self._deployments.get(f"{api_id}/{deployment_id}")
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every invalidation (what was read before it may be stale)."""
+        return self._generation
+
+    def peek_resolved(self, api_id: str, stage_name: str) -> Resolved | None:
+        """What ``remember_resolved`` kept for a stage, if no invalidation came since."""
+        found = self._resolved.get((api_id, stage_name))
+        if found is None or found[0] != self._generation:
+            return None
+        return found[1]
+
+    def remember_resolved(self, generation: int, api_id: str, stage_name: str, resolved: Resolved) -> None:
+        """Remember a resolution that started at ``generation`` (dropped if an invalidation came since)."""
+        if generation != self._generation:
+            return
+        if len(self._resolved) >= MAX_RESOLVED:
+            self._resolved.clear()
+        self._resolved[(api_id, stage_name)] = (generation, resolved)
 
     async def rest_api(self, api_id: str) -> dict[str, Any] | None:
         doc = self._apis.get(api_id)
@@ -199,8 +225,10 @@ class LiveConfig:
             else:
                 continue  # resources, methods, models...: live only through a new deployment
             self._generation += 1
+            self._resolved.clear()  # stale now; cleared so it holds no dropped deployment
 
     def clear(self) -> None:
+        self._resolved.clear()
         self._apis.clear()
         self._stages.clear()
         self._deployments.clear()

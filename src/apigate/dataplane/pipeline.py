@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from apigate.dataplane.context import Headers, MethodResponse
 from apigate.dataplane.errors import API_CONFIGURATION_ERROR, GatewayError
 from apigate.dataplane.gateway_responses import default_body, render
-from apigate.dataplane.stages.finalize import finalize
+from apigate.dataplane.stages.finalize import finalize_response
 from apigate.dataplane.stages.route import route
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ async def run(ctx: InvocationContext, stages: Sequence[Stage] | None = None) -> 
     except Exception:
         log.exception("request %s failed inside the data plane", ctx.request_id)
         _render_safely(ctx, API_CONFIGURATION_ERROR(log="Execution failed due to an internal error"))
-    await finalize(ctx)
+    finalize_response(ctx)
 
 
 def _render_safely(ctx: InvocationContext, err: GatewayError) -> None:

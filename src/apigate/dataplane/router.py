@@ -15,20 +15,22 @@ AWS's matching rules for REST APIs (digest §3.2), reproduced here:
   it. Path parameter values are handed on exactly as the client sent them: AWS does not decode
   them (recorded: ``test%2Balias@gmail.com`` reaches the Lambda proxy event still encoded).
 
-The tree is built once per deployment; a request costs one dict lookup per segment, no regex.
+The tree is built once per deployment; a request costs one dict lookup per segment, no regex, and a
+(verb, path) already seen costs one lookup in a bounded memo (clients repeat their paths).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
     from apigate.dataplane.compiled import CompiledMethod, CompiledResource
 
 Match = tuple["CompiledResource", "CompiledMethod", dict[str, str]]
+_UNSEEN: Any = object()
 
 
 @dataclass(slots=True)
@@ -57,12 +59,16 @@ def _find_method(resource: CompiledResource, http_method: str) -> CompiledMethod
 class Router:
     """A resource tree searched depth first, most specific branch first, with fall-through."""
 
-    __slots__ = ("_root",)
+    __slots__ = ("_memo", "_root")
+
+    MEMO_SIZE = 1024
 
     def __init__(self, resources: Iterable[CompiledResource]) -> None:
         self._root = _Node()
         for resource in resources:
             self._insert(resource)
+        # (verb, raw path) -> the match, or None: the tree never changes, so neither does the answer.
+        self._memo: dict[tuple[str, str], Match | None] = {}
 
     def _insert(self, resource: CompiledResource) -> None:
         node = self._root
@@ -85,6 +91,17 @@ class Router:
 
     def match(self, http_method: str, raw_path: str) -> Match | None:
         """The most specific resource of ``raw_path`` that has ``http_method`` (or ANY), else None."""
+        key = (http_method, raw_path)
+        memo = self._memo
+        found = memo.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            if len(memo) >= self.MEMO_SIZE:
+                memo.clear()
+            found = memo[key] = self._match(http_method, raw_path)
+        # A fresh parameters dict for every request: the caller owns what it gets.
+        return None if found is None else (found[0], found[1], dict(found[2]))
+
+    def _match(self, http_method: str, raw_path: str) -> Match | None:
         segments = path_segments(raw_path)
         params: dict[str, str] = {}
         found = _search(self._root, segments, 0, http_method, params)

@@ -36,11 +36,13 @@ _INTEGRATIONS: dict[str, Integration] = {
     "AWS": NotYetSupported("AWS"),
     "AWS_PROXY": NotYetSupported("AWS_PROXY"),
 }
+# The implementation or None, without a Python call around the lookup (the integrate stage's path).
+find = _INTEGRATIONS.get
 
 
 def get(integration_type: str) -> Integration:
     """The integration for ``integration_type``; an unknown type is an API configuration error."""
-    found = _INTEGRATIONS.get(integration_type)
+    found = find(integration_type)
     if found is None:
         raise API_CONFIGURATION_ERROR(log=f"Unknown integration type {integration_type}")
     return found

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import airspeed
 
 from apigate.dataplane.errors import API_CONFIGURATION_ERROR, BAD_REQUEST_BODY
-from apigate.vtl import java
+from apigate.vtl import fast, java
 from apigate.vtl.context import context_variables
 from apigate.vtl.input import BodyNotJson, VtlInput
 from apigate.vtl.util import UTIL
@@ -36,24 +36,38 @@ _REQUEST_OVERRIDE_KEYS = ("header", "querystring", "path")
 class Template:
     """A compiled mapping template."""
 
-    __slots__ = ("_compiled", "_static", "is_empty", "source")
+    __slots__ = ("_compiled", "_plan", "_static", "is_empty", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
         # AWS passes the payload through when the selected template is empty (the documented way
         # to exempt one content type from mapping).
         self.is_empty = not source.strip()
-        # Text with no reference and no directive renders as itself: skip the engine for it
-        # (``{"statusCode": 200}``, the most common template there is).
-        self._static = source if "$" not in source and "#" not in source else None
         self._compiled = airspeed.Template(source)
         self._compiled.ensure_compiled()  # syntax errors surface at compile time, not per request
+        # Text and simple references are rendered by concatenation (``vtl/fast.py``: ~1 us instead
+        # of the engine's ~15 us); text alone (``{"statusCode": 200}``, the most common template
+        # there is) renders as itself.
+        self._plan = fast.plan(self._compiled)
+        self._static = self._plan.static if self._plan is not None else None
 
     def render(self, ctx: InvocationContext, body: bytes | str, *, response: bool = False) -> str:
         """Render against ``ctx``; ``body`` is the request payload, or the integration response's
         when ``response`` is true. Raises ``GatewayError`` the way AWS fails the invocation."""
         if self._static is not None:
             return self._static
+        if self._plan is not None:
+            # A piece that fails (``$input.json`` of a body that is not JSON) falls to the engine,
+            # which fails the way AWS does. The plan only reads $context, so overrides stay as set.
+            # (try/except rather than contextlib.suppress: entering a context manager costs ~0.3 us.)
+            try:
+                return self._plan.render(ctx, body)
+            except Exception:
+                pass
+        return self._merge(ctx, body, response)
+
+    def _merge(self, ctx: InvocationContext, body: bytes | str, response: bool) -> str:
+        """Render with the engine (any template; the fast path's reference)."""
         context = context_variables(ctx)
         request_override = _request_override(ctx.request_override)
         response_override = _response_override(ctx.response_override)

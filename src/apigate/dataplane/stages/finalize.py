@@ -34,11 +34,15 @@ def http_date(epoch_seconds: int) -> str:
 
 
 async def finalize(ctx: InvocationContext) -> None:
+    finalize_response(ctx)
+
+
+def finalize_response(ctx: InvocationContext) -> None:
+    """``finalize`` without the coroutine: the pipeline and the data plane call it on every request."""
     response = ctx.response
-    items = response.headers.items
     has_content_type = False
     kept: list[tuple[str, str]] = []
-    for name, value in items:
+    for name, value in response.headers.items:
         lname = name.lower()
         if lname in _REPLACED:
             continue
@@ -53,8 +57,12 @@ async def finalize(ctx: InvocationContext) -> None:
             ctx.trace("Successfully completed execution")
         ctx.trace(f"Method completed with status: {response.status}")
         return
-    kept.append(("x-amzn-RequestId", ctx.request_id))
-    kept.append(("x-amz-apigw-id", ctx.extended_request_id))
-    kept.append(("Content-Length", str(len(response.body))))
-    kept.append(("Date", http_date(ctx.request_time_epoch_ms // 1000)))
+    second = ctx.request_time_epoch_ms // 1000
+    cached_second, date = _date_cache
+    kept += (
+        ("x-amzn-RequestId", ctx.request_id),
+        ("x-amz-apigw-id", ctx.extended_request_id),
+        ("Content-Length", str(len(response.body))),
+        ("Date", date if cached_second == second else http_date(second)),
+    )
     response.headers.items = kept

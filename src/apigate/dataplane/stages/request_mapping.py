@@ -54,17 +54,22 @@ _QUERY_SAFE = "%:@!$'()*+,;/?-._~"
 
 
 async def request_mapping(ctx: InvocationContext) -> None:
-    integration = ctx.method.integration if ctx.method is not None else None
+    method = ctx.method
+    integration = method.integration if method is not None else None
     if integration is None:
         raise API_CONFIGURATION_ERROR(log="No integration defined for method")
-    mapped = map_request(ctx, integration.request_parameters)
-    _check_mapped_headers(integration.type, mapped.get("header", {}), mapped.get("multivalueheader", {}))
+    # Most methods map no parameter: skip the mapping machinery for them.
+    mapped = map_request(ctx, integration.request_parameters) if integration.request_parameters else None
+    if mapped:
+        _check_mapped_headers(integration.type, mapped.get("header", {}), mapped.get("multivalueheader", {}))
     if integration.type in PROXY_TYPES:
         request = _proxy_request(ctx, integration, mapped)
     else:
         request = _custom_request(ctx, integration, mapped)
-    _apply_overrides(ctx, request)
-    request.uri = _fill_placeholders(request.uri, request.path_parameters)
+    if ctx.request_override:
+        _apply_overrides(ctx, request)
+    if "{" in request.uri:
+        request.uri = _fill_placeholders(request.uri, request.path_parameters)
     ctx.integration_request = request
     # The console's test log shows the endpoint request for real backends only (recorded: a MOCK
     # method's log goes from the method request straight to the method response).
@@ -81,28 +86,29 @@ def _check_mapped_headers(kind: str, single: dict[str, list[str]], multi: dict[s
             raise API_CONFIGURATION_ERROR(log=f"Invalid mapping expression: header {name} cannot be mapped")
 
 
-def _http_method(ctx: InvocationContext, integration: CompiledIntegration) -> str:
-    method = (integration.http_method or "").upper()
-    # ANY (HTTP_PROXY's usual setting) and an absent verb (MOCK) mean the client's own verb.
-    return ctx.request.http_method if method in ("", "ANY") else method
-
-
 def _base_request(
     ctx: InvocationContext, integration: CompiledIntegration, body: bytes
 ) -> IntegrationRequest:
-    uri = substitute_stage_variables(integration.uri or "", ctx.stage_variables)
+    uri = integration.uri or ""
+    if "${" in uri:
+        uri = substitute_stage_variables(uri, ctx.stage_variables)
+    # Positional (IntegrationRequest's field order): keyword arguments cost more on this path.
     return IntegrationRequest(
-        http_method=_http_method(ctx, integration),
-        uri=uri,
-        headers=Headers(),
-        query=[],
-        body=body,
-        timeout=integration.timeout_ms / 1000,
+        # ANY (HTTP_PROXY's usual setting) and an absent verb (MOCK) mean the client's own verb.
+        integration.backend_method or ctx.request.http_method,  # http_method
+        uri,
+        Headers([]),  # headers
+        [],  # query
+        body,
+        {},  # path_parameters
+        integration.timeout_ms / 1000,  # timeout
     )
 
 
-def _apply_mapped(request: IntegrationRequest, mapped: dict[str, dict[str, list[str]]]) -> None:
+def _apply_mapped(request: IntegrationRequest, mapped: dict[str, dict[str, list[str]]] | None) -> None:
     """Mapped parameters onto the request: path parameters and headers replace, query strings add."""
+    if not mapped:
+        return
     for name, values in mapped.get("path", {}).items():
         request.path_parameters[name] = values[0]
     headers = request.headers
@@ -119,13 +125,19 @@ def _apply_mapped(request: IntegrationRequest, mapped: dict[str, dict[str, list[
 
 
 def _custom_request(
-    ctx: InvocationContext, integration: CompiledIntegration, mapped: dict[str, dict[str, list[str]]]
+    ctx: InvocationContext, integration: CompiledIntegration, mapped: dict[str, dict[str, list[str]]] | None
 ) -> IntegrationRequest:
     content_type, template = _select_template(ctx, integration)
-    payload = _convert_payload(ctx, integration.content_handling)
-    body = payload if template is None or passes_through(template) else _render(ctx, template, payload)
+    payload = _convert_payload(ctx, integration.content_handling) if integration.content_handling else (
+        ctx.request.body)
+    # passes_through(), inline: this runs for every request of a MOCK, HTTP or AWS integration.
+    if template is None or getattr(template, "is_empty", False):
+        body = payload
+    else:
+        body = template.render(ctx, payload).encode()
     request = _base_request(ctx, integration, body)
-    _apply_mapped(request, mapped)
+    if mapped:
+        _apply_mapped(request, mapped)
     if integration.type == "HTTP":
         headers = request.headers
         _default(headers, "Accept", JSON)
@@ -136,29 +148,38 @@ def _custom_request(
     return request
 
 
-def _render(ctx: InvocationContext, template: Template, payload: bytes) -> bytes:
-    return template.render(ctx, payload).encode()
-
-
 def _proxy_request(
-    ctx: InvocationContext, integration: CompiledIntegration, mapped: dict[str, dict[str, list[str]]]
+    ctx: InvocationContext, integration: CompiledIntegration, mapped: dict[str, dict[str, list[str]]] | None
 ) -> IntegrationRequest:
     client = ctx.request
     request = _base_request(ctx, integration, client.body)
     # The method's own path parameters fill the URI's placeholders ({proxy} of /{proxy+}); an
     # explicit integration.request.path mapping takes precedence.
-    request.path_parameters.update(ctx.path_parameters)
-    request.query.extend(client.query)
-    headers = request.headers
+    if ctx.path_parameters:
+        request.path_parameters.update(ctx.path_parameters)
+    if client.query:
+        request.query.extend(client.query)
+    items = request.headers.items
+    seen: set[str] = set()  # lower-case names forwarded, so the defaults below need no rescan
+    drop_encoding = not client.body
     for name, value in client.headers.items:
         lname = name.lower()
-        if lname in _NOT_FORWARDED or (lname == "content-encoding" and not client.body):
+        if lname in _NOT_FORWARDED or (drop_encoding and lname == "content-encoding"):
             continue
-        headers.add(name, value)
-    _apply_mapped(request, mapped)
+        seen.add(lname)
+        items.append((name, value))
+    if mapped:
+        _apply_mapped(request, mapped)
+        seen = {name.lower() for name, _ in request.headers.items}
     if integration.type == "HTTP_PROXY":
-        _default(headers, "User-Agent", f"AmazonAPIGateway_{ctx.api_id}")
-        _gateway_headers(ctx, headers)
+        if "x-amzn-apigateway-api-id" in seen:
+            request.headers.remove("X-Amzn-Apigateway-Api-Id")  # replaces the list
+        items = request.headers.items
+        if "user-agent" not in seen:
+            items.append(("User-Agent", f"AmazonAPIGateway_{ctx.api_id}"))
+        items.append(("X-Amzn-Apigateway-Api-Id", ctx.api_id))
+        if "x-amzn-trace-id" not in seen:
+            items.append(("X-Amzn-Trace-Id", trace_id(ctx)))
     return request
 
 

@@ -27,7 +27,7 @@ from apigate.dataplane.context import Headers, MethodResponse
 from apigate.dataplane.errors import API_CONFIGURATION_ERROR
 from apigate.dataplane.execution_log import java_map
 from apigate.dataplane.mapping import map_response
-from apigate.dataplane.stages.request_mapping import JSON, is_binary, passes_through, trace_id
+from apigate.dataplane.stages.request_mapping import JSON, is_binary, trace_id
 from apigate.vtl.values import java_str
 
 if TYPE_CHECKING:
@@ -53,7 +53,8 @@ _DROP_MAPPED = frozenset({"transfer-encoding"})
 
 
 async def response_mapping(ctx: InvocationContext) -> None:
-    integration = ctx.method.integration if ctx.method is not None else None
+    method = ctx.method
+    integration = method.integration if method is not None else None
     result = ctx.integration_result
     if integration is None or result is None:
         raise API_CONFIGURATION_ERROR(log="No integration response to map")
@@ -67,23 +68,27 @@ async def response_mapping(ctx: InvocationContext) -> None:
         ctx.trace(f"Method response headers: {java_map(dict(response.headers.items))}")
 
 
-def _remap(items: list[tuple[str, str]], remap: dict[str, str], drop: frozenset[str]) -> Headers:
-    headers = Headers()
+def _remap(items: list[tuple[str, str]], remap: dict[str, str], drop: frozenset[str]) -> tuple[Headers, bool]:
+    """The headers renamed and filtered, and whether a Content-Type is among them."""
+    kept: list[tuple[str, str]] = []
+    has_content_type = False
     for name, value in items:
         lname = name.lower()
         if lname in drop:
             continue
-        headers.add(remap.get(lname, name), value)
-    return headers
+        if lname == "content-type":
+            has_content_type = True
+        kept.append((remap.get(lname, name), value))
+    return Headers(kept), has_content_type
 
 
 def _proxy_response(result: IntegrationResult) -> MethodResponse:
-    headers = _remap(result.headers.items, _REMAP_PROXY, _DROP_PROXY)
-    if "content-type" not in headers:
+    headers, has_content_type = _remap(result.headers.items, _REMAP_PROXY, _DROP_PROXY)
+    if not has_content_type:
         # AWS: "When using proxy integration with a passthrough, API Gateway returns the default
         # Content-Type:application/json header if the content type of a payload is unspecified."
-        headers.add("Content-Type", JSON)
-    return MethodResponse(status=result.status, headers=headers, body=result.body)
+        headers.items.append(("Content-Type", JSON))
+    return MethodResponse(result.status, headers, result.body)
 
 
 def select_integration_response(
@@ -108,36 +113,48 @@ def select_integration_response(
 def _mapped_response(
     ctx: InvocationContext, integration: CompiledIntegration, result: IntegrationResult
 ) -> MethodResponse:
-    selection_value = result.error_message if result.error_message is not None else str(result.status)
-    chosen = select_integration_response(integration, selection_value)
+    chosen = integration.default_response
+    if integration.has_selection_patterns or chosen is None:
+        selection_value = result.error_message if result.error_message is not None else str(result.status)
+        chosen = select_integration_response(integration, selection_value)
     method = ctx.method
     if method is not None and chosen.status_code not in method.method_responses:
         raise API_CONFIGURATION_ERROR(
             log=f"Output mapping refers to an invalid method response: {chosen.status_code}"
         )
-    headers = Headers(map_response(ctx, chosen.response_parameters, result.headers, result.body))
-    content_type, template = _select_template(ctx, chosen.response_templates)
-    payload = _convert_body(ctx, result, chosen.content_handling)
-    if template is not None and not passes_through(template):
+    parameters = chosen.response_parameters
+    headers = Headers(map_response(ctx, parameters, result.headers, result.body) if parameters else [])
+    content_type, template = chosen.only_template or _select_template(ctx, chosen.response_templates)
+    if chosen.content_handling or ctx.deployment.binary_media_types:
+        payload = _convert_body(ctx, result, chosen.content_handling)
+    else:
+        payload = result.body
+    if template is not None and not getattr(template, "is_empty", False):  # else passes through
         body = template.render(ctx, payload, response=True).encode()
-        if "content-type" not in headers:
-            headers.add("Content-Type", content_type)
+        if not headers.items or "content-type" not in headers:
+            headers.items.append(("Content-Type", content_type))
     else:
         body = payload
     if integration.type != "MOCK" and "x-amzn-trace-id" not in headers:
         # Recorded: HTTP and AWS integration responses carry the request's X-Ray trace id (MOCK's do not).
         sent = ctx.integration_request.headers.get("x-amzn-trace-id") if ctx.integration_request else None
         headers.add("X-Amzn-Trace-Id", sent or trace_id(ctx))
-    status = int(chosen.status_code)
-    status, headers = _apply_overrides(ctx.response_override, status, headers)
-    headers = _remap(headers.items, _REMAP_MAPPED, _DROP_MAPPED)
-    return MethodResponse(status=status, headers=headers, body=body)
+    status = chosen.status if chosen.status is not None else int(chosen.status_code)
+    if ctx.response_override:
+        status, headers = _apply_overrides(ctx.response_override, status, headers)
+    elif not parameters:
+        # Only Content-Type and X-Amzn-Trace-Id can be set: neither is renamed nor dropped.
+        return MethodResponse(status, headers, body)
+    headers = _remap(headers.items, _REMAP_MAPPED, _DROP_MAPPED)[0]
+    return MethodResponse(status, headers, body)
 
 
 def _select_template(ctx: InvocationContext, templates: dict[str, Template]) -> tuple[str, Template | None]:
     """By the request's Accept (first media type), else application/json, else the first defined."""
     if not templates:
         return JSON, None
+    if len(templates) == 1:  # whatever the Accept header says, the one template is the answer
+        return next(iter(templates.items()))
     accept = ctx.request.headers.get("accept")
     if accept:
         wanted = accept.split(",", 1)[0].split(";", 1)[0].strip().lower()
