@@ -48,7 +48,7 @@ def describe() -> dict[str, Any]:
         "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "granian": version_of("granian"),
-        "aiohttp": version_of("aiohttp"),
+        "httptools": version_of("httptools"),
         "uvloop": version_of("uvloop"),
         "apigate": version_of("apigate"),
         "wrk": wrk_version(),

@@ -58,7 +58,7 @@ def render(results: dict[str, Any]) -> str:
         f"- date: {m['date']}",
         f"- machine: {m['cpu_model']}, {m['logical_cpus']} logical CPUs ({m['kernel']}); "
         f"load average before the run {' / '.join(map(str, m['loadavg_at_start']))}",
-        f"- versions: Python {m['python']}, granian {m['granian']}, aiohttp {m['aiohttp']}, "
+        f"- versions: Python {m['python']}, granian {m['granian']}, httptools {m['httptools']}, "
         f"uvloop {m['uvloop']}, apigate {m['apigate']}, {m['wrk']}",
         f"- placement: {results['placement']}",
         f"- method: wrk, one thread, `--latency`, {results['duration_s']:g} s per point after a "

@@ -32,11 +32,16 @@ if hasattr(os, "register_at_fork"):
 _UUID_CLEAR = ~((0xF << 76) | (0xC << 60)) & ((1 << 128) - 1)
 _UUID_SET = (0x4 << 76) | (0x8 << 60)
 _EXTENDED_MASK = (1 << 88) - 1
+# The same for 216 bits: a UUID in the high 128, an extended id in the low 88.
+_PAIR_CLEAR = _UUID_CLEAR << 88 | _EXTENDED_MASK
+_PAIR_SET = _UUID_SET << 88
 
 
 def _uuid4(bits: int) -> str:
-    h = (bits & _UUID_CLEAR | _UUID_SET).to_bytes(16, "big").hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    data = (bits & _UUID_CLEAR | _UUID_SET).to_bytes(16, "big")
+    # 8-4-4-4-12 hex digits: the middle three groups are 2-byte groups, which hex() separates itself
+    # (0.52 us against 0.66 us for slicing one hex string five times).
+    return f"{data[:4].hex()}-{data[4:10].hex('-', 2)}-{data[10:16].hex()}"
 
 
 def _extended(bits: int) -> str:
@@ -46,7 +51,7 @@ def _extended(bits: int) -> str:
 
 def request_id() -> str:
     """A random (version 4) UUID string, like ``str(uuid.uuid4())``, formatted by hand (``uuid4()``
-    costs ~8.5 us of object construction and validation; this ~0.8 us)."""
+    costs ~8.5 us of object construction and validation; this ~0.7 us)."""
     return _uuid4(_request_rng.getrandbits(128))
 
 
@@ -56,6 +61,8 @@ def extended_request_id() -> str:
 
 
 def request_ids() -> tuple[str, str]:
-    """``(request_id(), extended_request_id())`` from one draw of the generator (every request needs both)."""
-    bits = _request_rng.getrandbits(216)
-    return _uuid4(bits >> 88), _extended(bits & _EXTENDED_MASK)
+    """``(request_id(), extended_request_id())`` from one draw of the generator (every request needs
+    both); the two helpers inlined, as this runs for every request."""
+    data = (_request_rng.getrandbits(216) & _PAIR_CLEAR | _PAIR_SET).to_bytes(27, "big")
+    return (f"{data[:4].hex()}-{data[4:10].hex('-', 2)}-{data[10:16].hex()}",
+            binascii.b2a_base64(data[16:], newline=False).decode())

@@ -181,3 +181,30 @@ def test_vtl_compiler_is_the_default() -> None:
     integ = compile_deployment("api", "dep", snap).resources["root"].methods["GET"].integration
     assert integ is not None
     assert hasattr(integ.integration_responses[0].response_templates["application/json"], "render")
+
+
+def test_what_the_request_path_needs_is_computed_at_compile_time() -> None:
+    compiled = compile_integration(
+        integration({
+            "200": {"statusCode": "200", "responseTemplates": {"application/xml": "<a/>"}},
+            "400": {"statusCode": "400", "selectionPattern": "4\\d{2}",
+                    "responseTemplates": {"application/json": "{}", "text/plain": "x"}},
+        }, httpMethod="post"),
+        StaticTemplate,
+    )
+    assert compiled.backend_method == "POST"
+    assert compiled.has_selection_patterns
+    default = compiled.default_response
+    assert default is not None and default.status == 200
+    assert default.only_template is not None and default.only_template[0] == "application/xml"
+    assert compiled.integration_responses[0].only_template is None  # two templates: Accept decides
+
+    plain = compile_integration(integration({"200": {"statusCode": "200"}}, httpMethod="ANY"), StaticTemplate)
+    assert plain.backend_method is None  # ANY: the client's own verb
+    assert not plain.has_selection_patterns
+    assert compile_integration(integration({}), StaticTemplate).has_selection_patterns  # no default
+
+
+def test_a_status_code_that_is_not_a_number_is_left_to_fail_at_request_time() -> None:
+    compiled = compile_integration(integration({"2xx": {"statusCode": "2xx"}}), StaticTemplate)
+    assert compiled.default_response is not None and compiled.default_response.status is None

@@ -178,3 +178,30 @@ async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Sqlit
     assert len(attempts) == 1
     await asyncio.gather(live.deployment(API, "dep1"), return_exceptions=True)
     assert len(attempts) == 2
+
+
+async def test_a_resolved_stage_is_remembered_until_any_invalidation(store: SqliteStore) -> None:
+    await seed(store)
+    live = LiveConfig(store, compiler=CountingCompiler())
+    deployment = await live.deployment(API, "dep1")
+    assert deployment is not None
+    resolved = (deployment, {"stageName": "dev"}, {"v": "1"}, "eu-west-1")
+    assert live.peek_resolved(API, "dev") is None
+    live.remember_resolved(live.generation, API, "dev", resolved)
+    assert live.peek_resolved(API, "dev") == resolved
+    await put(store, "stage", f"{API}/other", {"stageName": "other"})  # any stage change, any API
+    assert live.peek_resolved(API, "dev") is None
+
+
+async def test_a_resolution_raced_by_an_invalidation_is_not_remembered(store: SqliteStore) -> None:
+    await seed(store)
+    live = LiveConfig(store, compiler=CountingCompiler())
+    deployment = await live.deployment(API, "dep1")
+    assert deployment is not None
+    started = live.generation
+    live.on_changes([StoreChange("stage", f"{API}/dev")])  # came while the resolution was loading
+    live.remember_resolved(started, API, "dev", (deployment, {}, {}, None))
+    assert live.peek_resolved(API, "dev") is None
+    live.remember_resolved(live.generation, API, "dev", (deployment, {}, {}, None))
+    live.clear()
+    assert live.peek_resolved(API, "dev") is None

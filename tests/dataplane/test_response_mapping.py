@@ -278,3 +278,11 @@ async def test_test_invoke_traces_the_method_response() -> None:
     ctx.integration_result = IntegrationResult(200, Headers(), b"body")
     await response_mapping(ctx)
     assert ctx.log == ["Method response body after transformations: body", "Method response headers: {X-A=1}"]
+
+
+def test_headers_a_mapped_response_sets_itself_are_never_renamed() -> None:
+    # _mapped_response skips the renaming pass when only these can be present: guard that assumption.
+    from apigate.dataplane.stages.response_mapping import _DROP_MAPPED, _REMAP_MAPPED
+
+    for name in ("content-type", "x-amzn-trace-id"):
+        assert name not in _REMAP_MAPPED and name not in _DROP_MAPPED

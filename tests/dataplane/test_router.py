@@ -165,3 +165,24 @@ def test_extract_path_parameters_for_test_invoke() -> None:
     assert extract_path_parameters("/pets/{id}", "/dogs/7") is None
     assert extract_path_parameters("/pets/{id}", "/pets/7/x") is None
     assert extract_path_parameters("/", "/") == {}
+
+
+def test_repeated_matches_come_from_the_memo_with_their_own_parameters() -> None:
+    r = router(resource("/pets/{id}", "GET"))
+    first = r.match("GET", "/pets/7")
+    second = r.match("GET", "/pets/7")
+    assert first is not None and second is not None
+    assert first[0] is second[0] and first[1] is second[1]
+    assert first[2] == second[2] == {"id": "7"}
+    first[2]["id"] = "changed"  # a caller's dict is its own
+    third = r.match("GET", "/pets/7")
+    assert third is not None and third[2] == {"id": "7"}
+    assert r.match("GET", "/nope") is None and r.match("GET", "/nope") is None
+
+
+def test_the_memo_is_bounded() -> None:
+    r = router(resource("/{proxy+}", "GET"))
+    for i in range(Router.MEMO_SIZE + 10):
+        found = r.match("GET", f"/p{i}")
+        assert found is not None and found[2] == {"proxy": f"p{i}"}
+    assert len(r._memo) <= Router.MEMO_SIZE

@@ -178,3 +178,18 @@ async def test_test_invoke_log_of_an_http_call(backend: Backend) -> None:
         "Method response headers",
     ]
     assert ctx.log[4].startswith("Received response. Status: 200, Integration latency: ")
+
+
+def test_endpoint_urls_are_parsed_once_and_invalid_ones_always_fail() -> None:
+    from apigate.dataplane.context import Headers, IntegrationRequest
+    from apigate.integrations.http import endpoint
+
+    def request(uri: str) -> IntegrationRequest:
+        return IntegrationRequest("GET", uri, Headers([]), [], b"")
+
+    first = endpoint(request("http://backend.example:8080/a%20b"))
+    assert endpoint(request("http://backend.example:8080/a%20b")) is first
+    assert (first.host, first.port, first.raw_path) == ("backend.example", 8080, "/a%20b")
+    for _ in range(2):
+        with pytest.raises(API_CONFIGURATION_ERROR):
+            endpoint(request("ftp://backend/x"))

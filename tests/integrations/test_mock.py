@@ -89,3 +89,16 @@ async def test_mock_passthrough_reads_the_client_body() -> None:
 async def test_mock_without_template_and_body_is_a_500() -> None:
     with pytest.raises(API_CONFIGURATION_ERROR):
         await run(integration("MOCK", integrationResponses={"200": response("200")}))
+
+
+def test_status_codes_are_remembered_only_for_small_valid_bodies() -> None:
+    from apigate.integrations import mock
+
+    mock._known.clear()
+    assert status_code_of(b'{"statusCode": 202}') == 202
+    assert mock._known == {b'{"statusCode": 202}': 202}
+    with pytest.raises(API_CONFIGURATION_ERROR):
+        status_code_of(b"{}")
+    big = b'{"statusCode": 200, "pad": "' + b"x" * 2000 + b'"}'
+    assert status_code_of(big) == 200
+    assert set(mock._known) == {b'{"statusCode": 202}'}

@@ -14,10 +14,10 @@ from airspeed import operators
 from apigate.dataplane.context import InvocationContext
 from apigate.dataplane.errors import API_CONFIGURATION_ERROR, BAD_REQUEST_BODY
 from apigate.vtl import compile_template
-from apigate.vtl.context import _IDENTITY_KEYS, _VARIABLES
+from apigate.vtl.context import IDENTITY_KEYS, VARIABLES
 from tests.integrations.contexts import build_context, integration
 
-_CONTEXT_NAMES = sorted(_VARIABLES)
+_CONTEXT_NAMES = sorted(VARIABLES)
 
 FAST = [
     '{"message": "hello from a mock", "stage": "$context.stage"}',
@@ -29,7 +29,7 @@ FAST = [
     '{"price": "$5.00", "colour": "#ff0000"}',
     *(f'"{name}": "$context.{name}"' for name in _CONTEXT_NAMES),
     *(f"${{context.{name}}}|$!context.{name}|$!{{context.{name}}}" for name in _CONTEXT_NAMES),
-    *(f"$context.identity.{key}" for key in (*_IDENTITY_KEYS, "sourceIp", "userAgent", "notAKey")),
+    *(f"$context.identity.{key}" for key in (*IDENTITY_KEYS, "sourceIp", "userAgent", "notAKey")),
     "$context.identity",
     "$stageVariables.host/$stageVariables.missing/${stageVariables.v}/$!stageVariables.empty",
     "$stageVariables.replace",
@@ -145,3 +145,13 @@ def test_values_are_written_as_airspeed_writes_them() -> None:
     assert text_of(False, "$x") == "false"
     assert text_of(12, "$x") == "12"
     assert text_of(operators.REPLACE_FORMAL_TEXT, "$x") == "$x"
+
+
+@pytest.mark.parametrize("source", ['{"statusCode": 200}', "## c\nx", "caf\u00e9", "$context.stage", ""])
+def test_static_bytes_are_the_encoded_rendering(source: str) -> None:
+    template = compile_template(source)
+    ctx, body = contexts()[0]
+    if template.static_bytes is not None:
+        assert template.static_bytes == template.render(ctx, body).encode()
+    else:
+        assert template._static is None

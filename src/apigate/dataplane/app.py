@@ -21,14 +21,12 @@ from __future__ import annotations
 import logging
 import random as _random
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, unquote
 
 from apigate import ids
 from apigate.dataplane.compile import empty_deployment
-from apigate.dataplane.context import Headers, InvocationContext, MethodRequest
+from apigate.dataplane.context import InvocationContext, MethodRequest
 from apigate.dataplane.errors import (
     API_CONFIGURATION_ERROR,
     INVALID_API_KEY,
@@ -36,6 +34,17 @@ from apigate.dataplane.errors import (
     RESOURCE_NOT_FOUND,
 )
 from apigate.dataplane.gateway_responses import render
+from apigate.dataplane.ingress import (  # noqa: F401 - Target and match_execute_api are this module's API too
+    Disconnected,
+    Target,
+    TargetCache,
+    encode_headers,
+    match_execute_api,
+    method_request,
+    read_body,
+    request_headers,
+    scope_path,
+)
 from apigate.dataplane.live import MISSING, LiveConfig
 from apigate.dataplane.pipeline import Stage, default_stages, run
 from apigate.dataplane.stages.finalize import finalize_response
@@ -47,172 +56,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_PAYLOAD = 10 * 1024 * 1024  # AWS's REST API payload quota: 10 MB
-# Hop-by-hop and framing headers API Gateway drops before anything (mapping, proxy event) sees them.
-DROPPED_REQUEST_HEADERS = frozenset({
-    b"connection", b"content-length", b"content-md5", b"expect", b"max-forwards", b"proxy-authenticate",
-    b"server", b"te", b"transfer-encoding", b"trailer", b"upgrade", b"www-authenticate",
-})
 _NO_STAGE = empty_deployment()
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Which API and stage a request addresses, and the path after the stage (raw, ``/``-led)."""
-
-    api_id: str
-    stage: str
-    raw_path: str
-
-
-def _api_id_of_host(host: str) -> str | None:
-    """``{apiId}.execute-api[.anything][:port]`` -> the API id (lower case); None for other hosts."""
-    name = host.rsplit(":", 1)[0] if ":" in host and not host.endswith("]") else host
-    labels = name.split(".", 2)
-    if len(labels) >= 2 and labels[1].lower() == "execute-api" and labels[0]:
-        return labels[0].lower()
-    return None
-
-
-def _split_target(
-    raw_path: str, api_of_host: Callable[[str], str | None], host: str | None
-) -> tuple[str, str, str] | None:
-    """(apiId, stage, raw path after the stage); a plain tuple, as this runs for every request."""
-    if raw_path.startswith("/restapis/"):
-        parts = raw_path.split("/", 5)
-        if len(parts) >= 5 and parts[4] == "_user_request_" and parts[2] and parts[3]:
-            rest = parts[5] if len(parts) == 6 else ""
-            return parts[2], parts[3], "/" + rest.lstrip("/")
-    api_id = api_of_host(host) if host else None
-    if api_id is None:
-        return None
-    # Leading slashes before the stage are ignored, as AWS does (//stage/x is /stage/x).
-    stage, _, rest = raw_path.lstrip("/").partition("/")
-    return api_id, stage, "/" + rest.lstrip("/")
-
-
-def match_execute_api(raw_path: str, host: str | None) -> Target | None:
-    """Recognise an execute-api request by its path form first, then by its Host; None otherwise."""
-    found = _split_target(raw_path, _api_id_of_host, host)
-    return Target(*found) if found is not None else None
-
-
-class _HostCache(dict[str, "str | None"]):
-    """Host header -> API id, remembered: clients repeat the same few hosts on every request."""
-
-    MAX = 1024
-
-    def __missing__(self, host: str) -> str | None:
-        if len(self) >= self.MAX:
-            self.clear()
-        api_id = self[host] = _api_id_of_host(host)
-        return api_id
-
-
-def _scope_path(scope: dict[str, Any]) -> str:
-    raw = scope.get("raw_path")
-    if raw:
-        path = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
-        return path.split("?", 1)[0]
-    return quote(scope.get("path") or "/", safe="/:@!$&'()*+,;=-._~%")
-
-
-class _Disconnected(Exception):
-    pass
-
-
-async def _read_body(receive: Callable[[], Any], limit: int) -> bytes | None:
-    """The whole request body, or None once it exceeds ``limit`` (the rest is never read)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise _Disconnected
-        chunk = message.get("body", b"")
-        if chunk:
-            size += len(chunk)
-            if size > limit:
-                return None
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def _encode_headers(items: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
-    try:
-        return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in items]
-    except UnicodeEncodeError:
-        # A mapped header value outside Latin-1 (from a template): send its UTF-8 bytes.
-        return [(k.encode("utf-8"), v.encode("utf-8")) for k, v in items]
-
-
-# Raw header name -> its decoded name, or its lower-case bytes when the gateway drops it. Clients send
-# the same few names on every request: one lookup instead of lower(), a set test and decode().
-_header_names: dict[bytes, str | bytes] = {}
-_MAX_HEADER_NAMES = 1024
-
-
-def _header_name(name: bytes) -> str | bytes:
-    lname = name.lower()
-    known: str | bytes = lname if lname in DROPPED_REQUEST_HEADERS else name.decode("latin-1")
-    if len(_header_names) >= _MAX_HEADER_NAMES:
-        _header_names.clear()
-    _header_names[name] = known
-    return known
-
-
-def _request_headers(
-    raw: Iterable[tuple[bytes, bytes]], http_version: str
-) -> tuple[Headers, str | None, int]:
-    """Request headers minus the dropped ones, the Host, and the declared body length.
-
-    The length is -1 when the body has no declared length (``Transfer-Encoding``, or HTTP/2
-    and later, where a body may come without ``Content-Length``) and must be read to be known.
-    """
-    items: list[tuple[str, str]] = []
-    host: str | None = None
-    content_length = 0 if str(http_version)[0] == "1" else -1
-    for name, value in raw:
-        known = _header_names.get(name) or _header_name(name)
-        if isinstance(known, bytes):  # dropped; only the framing headers are looked at
-            if known == b"content-length" and content_length >= 0:
-                try:
-                    content_length = int(value)
-                except ValueError:
-                    content_length = -1
-            elif known == b"transfer-encoding":
-                content_length = -1
-            continue
-        text = value.decode("latin-1")
-        if known == "host" or (len(known) == 4 and known.lower() == "host"):
-            host = text
-        items.append((known, text))
-    return Headers(items), host, content_length
-
-
-_PROTOCOLS = {"1.0": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2"}
-
-
-def _method_request(
-    scope: dict[str, Any], raw_path: str, headers: Headers, host: str | None, http_version: str
-) -> MethodRequest:
-    query_string = scope.get("query_string") or b""
-    if isinstance(query_string, bytes):
-        query_string = query_string.decode("latin-1")
-    client = scope.get("client")
-    method = scope.get("method", "GET")
-    # Positional, in MethodRequest's field order: this runs for every request.
-    return MethodRequest(
-        method if method.isupper() else method.upper(),  # http_method
-        unquote(raw_path) if "%" in raw_path else raw_path,  # path
-        raw_path,
-        parse_qsl(query_string, keep_blank_values=True) if query_string else [],  # query
-        headers,
-        b"",  # body, read later
-        client[0] if client else "127.0.0.1",  # source_ip
-        _PROTOCOLS.get(http_version) or "HTTP/" + str(http_version),  # protocol
-        host or "localhost",  # domain_name
-    )
 
 
 class DataPlane:
@@ -235,7 +79,7 @@ class DataPlane:
         self.max_payload = max_payload
         self._live = live
         self._invoker = TestInvoker(self)
-        self._hosts = _HostCache()
+        self._targets = TargetCache()
 
     @property
     def live(self) -> LiveConfig:
@@ -253,13 +97,12 @@ class DataPlane:
         if raw and type(raw) is bytes and b"?" not in raw:  # _scope_path's usual case, inline
             raw_path = raw.decode("latin-1")
         else:
-            raw_path = _scope_path(scope)
+            raw_path = scope_path(scope)
         http_version = scope.get("http_version") or "1.1"
-        headers, host, content_length = _request_headers(scope.get("headers") or (), http_version)
+        headers, host, content_length = request_headers(scope.get("headers") or (), http_version)
         # The top-level app routes only execute-api requests here; anything else is an unknown API.
-        api_id, stage_name, resource_path = _split_target(raw_path, self._hosts.__getitem__, host) or (
-            "", "", raw_path)
-        request = _method_request(scope, resource_path, headers, host, http_version)
+        api_id, stage_name, resource_path = self._targets.target(raw_path, host) or ("", "", raw_path)
+        request = method_request(scope, resource_path, headers, host, http_version)
         # A warm stage resolves without a coroutine; anything else may have to read the store.
         ctx = self._warm_context(api_id, stage_name, request) or await self._context(
             api_id, stage_name, request)
@@ -271,7 +114,7 @@ class DataPlane:
             if content_length:
                 try:
                     body = await self._body(receive, content_length)
-                except _Disconnected:
+                except Disconnected:
                     return
             if body is None:
                 render(ctx, REQUEST_TOO_LARGE())
@@ -285,7 +128,7 @@ class DataPlane:
         await send({
             "type": "http.response.start",
             "status": response.status,
-            "headers": _encode_headers(response.headers.items),
+            "headers": encode_headers(response.headers.items),
         })
         # A HEAD answer keeps the Content-Length of the body it would have sent, and no body.
         body_sent = b"" if request.http_method == "HEAD" else response.body
@@ -304,23 +147,17 @@ class DataPlane:
         """
         if content_length > self.max_payload:
             return None  # declared too large: not read at all
-        return await _read_body(receive, self.max_payload)
+        return await read_body(receive, self.max_payload)
 
     def _warm_context(
         self, api_id: str, stage_name: str, request: MethodRequest
     ) -> InvocationContext | None:
-        """The context of a request to a remembered stage (no canary), else None: ``new_context``
-        inlined, as this is the path of nearly every request."""
+        """The context of a request to a remembered stage (no canary), else None."""
         resolved = (self._live or self.live).peek_resolved(api_id, stage_name)
         if resolved is None:
             return None
         deployment, stage, variables, region = resolved
-        settings = self.services.settings
-        request_id, extended_request_id = ids.request_ids()
-        return InvocationContext(
-            request, request_id, extended_request_id, int(self.clock() * 1000), api_id, stage_name,
-            settings.account_id, region or settings.region, deployment, stage, variables, False,
-        )
+        return self.new_context(request, api_id, stage_name, deployment, stage, variables, region)
 
     async def _context(self, api_id: str, stage_name: str, request: MethodRequest) -> InvocationContext:
         """Resolve API, stage and deployment; a ctx whose ``error`` is set has its answer already."""

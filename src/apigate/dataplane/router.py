@@ -62,6 +62,7 @@ class Router:
     __slots__ = ("_memo", "_root")
 
     MEMO_SIZE = 1024
+    MEMO_MAX_PATH = 256
 
     def __init__(self, resources: Iterable[CompiledResource]) -> None:
         self._root = _Node()
@@ -95,9 +96,11 @@ class Router:
         memo = self._memo
         found = memo.get(key, _UNSEEN)
         if found is _UNSEEN:
-            if len(memo) >= self.MEMO_SIZE:
-                memo.clear()
-            found = memo[key] = self._match(http_method, raw_path)
+            found = self._match(http_method, raw_path)
+            if len(raw_path) <= self.MEMO_MAX_PATH:  # the memo stays small whatever clients send
+                if len(memo) >= self.MEMO_SIZE:
+                    memo.clear()
+                memo[key] = found
         # A fresh parameters dict for every request: the caller owns what it gets.
         return None if found is None else (found[0], found[1], dict(found[2]))
 

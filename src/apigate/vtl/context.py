@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # $context.identity members AWS documents for REST; null unless a stage knows them.
-_IDENTITY_KEYS = (
+IDENTITY_KEYS = (
     "accountId", "apiKey", "apiKeyId", "caller", "cognitoAuthenticationProvider",
     "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId",
     "user", "userArn", "vpcId", "vpceId",
@@ -37,8 +37,9 @@ def request_time(epoch_ms: int) -> str:
     )
 
 
-def _identity(ctx: InvocationContext) -> VtlMap:
-    identity = VtlMap((key, None) for key in _IDENTITY_KEYS)
+def identity_map(ctx: InvocationContext) -> VtlMap:
+    """``$context.identity``."""
+    identity = VtlMap((key, None) for key in IDENTITY_KEYS)
     identity["sourceIp"] = ctx.request.source_ip
     identity["userAgent"] = ctx.request.headers.get("user-agent")
     return identity
@@ -56,7 +57,8 @@ def _resource_path(ctx: InvocationContext) -> str | None:
     return ctx.method.resource_path if ctx.method is not None else None
 
 
-_VARIABLES: dict[str, Callable[[InvocationContext], Any]] = {
+# Every $context variable, as a function of the request's context (``vtl/fast.py`` calls them too).
+VARIABLES: dict[str, Callable[[InvocationContext], Any]] = {
     "accountId": lambda c: c.account_id,
     "apiId": lambda c: c.api_id,
     "authorizer": lambda c: VtlMap(),
@@ -65,7 +67,7 @@ _VARIABLES: dict[str, Callable[[InvocationContext], Any]] = {
     "domainPrefix": lambda c: c.request.domain_name.split(".", 1)[0],
     "extendedRequestId": lambda c: c.extended_request_id,
     "httpMethod": lambda c: c.request.http_method,
-    "identity": _identity,
+    "identity": identity_map,
     "isCanaryRequest": lambda c: c.is_canary,
     "path": lambda c: f"/{c.stage_name}{c.request.raw_path}",
     "protocol": lambda c: c.request.protocol,
@@ -92,7 +94,7 @@ class ContextVariables(VtlMap):
         self._ctx = ctx
 
     def __missing__(self, key: str) -> Any:
-        factory = _VARIABLES.get(key)
+        factory = VARIABLES.get(key)
         if factory is None:
             raise KeyError(key)
         value = self[key] = factory(object.__getattribute__(self, "_ctx"))
@@ -106,7 +108,7 @@ class ContextVariables(VtlMap):
 
     def materialise(self) -> ContextVariables:
         """Compute every variable (for printing or iterating the whole map)."""
-        for key in _VARIABLES:
+        for key in VARIABLES:
             self.get(key)  # computes and stores it
         return self
 

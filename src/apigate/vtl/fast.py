@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from airspeed import operators as ops
 
-from apigate.vtl.context import _VARIABLES, _identity
+from apigate.vtl.context import VARIABLES, identity_map
 from apigate.vtl.input import VtlInput
 from apigate.vtl.values import VtlMap
 
@@ -99,11 +99,11 @@ def _context_getter(parts: Chain) -> Getter | None:
     names = [name for name, _ in parts[1:]]
     if any(arguments is not None for _, arguments in parts) or any(map(_is_map_attribute, names)):
         return None
-    if len(names) == 1 and names[0] in _VARIABLES:
-        return _VARIABLES[names[0]]  # already a function of the InvocationContext
+    if len(names) == 1 and names[0] in VARIABLES:
+        return VARIABLES[names[0]]  # already a function of the InvocationContext
     if len(names) == 2 and names[0] == "identity":
         key = names[1]
-        return lambda ctx: _identity(ctx).get(key)
+        return lambda ctx: identity_map(ctx).get(key)
     return None
 
 

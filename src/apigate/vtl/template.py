@@ -36,7 +36,7 @@ _REQUEST_OVERRIDE_KEYS = ("header", "querystring", "path")
 class Template:
     """A compiled mapping template."""
 
-    __slots__ = ("_compiled", "_plan", "_static", "is_empty", "source")
+    __slots__ = ("_compiled", "_plan", "_static", "is_empty", "source", "static_bytes")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -50,6 +50,8 @@ class Template:
         # there is) renders as itself.
         self._plan = fast.plan(self._compiled)
         self._static = self._plan.static if self._plan is not None else None
+        # The UTF-8 output of a template without references (what ``render(...).encode()`` gives).
+        self.static_bytes = self._static.encode() if self._static is not None else None
 
     def render(self, ctx: InvocationContext, body: bytes | str, *, response: bool = False) -> str:
         """Render against ``ctx``; ``body`` is the request payload, or the integration response's

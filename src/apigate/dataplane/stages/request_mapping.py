@@ -134,7 +134,7 @@ def _custom_request(
     if template is None or getattr(template, "is_empty", False):
         body = payload
     else:
-        body = template.render(ctx, payload).encode()
+        body = getattr(template, "static_bytes", None) or template.render(ctx, payload).encode()
     request = _base_request(ctx, integration, body)
     if mapped:
         _apply_mapped(request, mapped)

@@ -23,7 +23,7 @@ import binascii
 import logging
 from typing import TYPE_CHECKING, Any
 
-from apigate.dataplane.context import Headers, MethodResponse
+from apigate.dataplane.context import Headers
 from apigate.dataplane.errors import API_CONFIGURATION_ERROR
 from apigate.dataplane.execution_log import java_map
 from apigate.dataplane.mapping import map_response
@@ -58,12 +58,13 @@ async def response_mapping(ctx: InvocationContext) -> None:
     result = ctx.integration_result
     if integration is None or result is None:
         raise API_CONFIGURATION_ERROR(log="No integration response to map")
+    # Written into the context's own response object: one allocation less on every request.
+    response = ctx.response
     if integration.type in ("HTTP_PROXY", "AWS_PROXY"):
-        ctx.response = _proxy_response(result)
+        response.status, response.headers, response.body = _proxy_response(result)
     else:
-        ctx.response = _mapped_response(ctx, integration, result)
+        response.status, response.headers, response.body = _mapped_response(ctx, integration, result)
     if ctx.test_invoke:
-        response = ctx.response
         ctx.trace(f"Method response body after transformations: {response.body.decode('utf-8', 'replace')}")
         ctx.trace(f"Method response headers: {java_map(dict(response.headers.items))}")
 
@@ -82,13 +83,13 @@ def _remap(items: list[tuple[str, str]], remap: dict[str, str], drop: frozenset[
     return Headers(kept), has_content_type
 
 
-def _proxy_response(result: IntegrationResult) -> MethodResponse:
+def _proxy_response(result: IntegrationResult) -> tuple[int, Headers, bytes]:
     headers, has_content_type = _remap(result.headers.items, _REMAP_PROXY, _DROP_PROXY)
     if not has_content_type:
         # AWS: "When using proxy integration with a passthrough, API Gateway returns the default
         # Content-Type:application/json header if the content type of a payload is unspecified."
         headers.items.append(("Content-Type", JSON))
-    return MethodResponse(result.status, headers, result.body)
+    return result.status, headers, result.body
 
 
 def select_integration_response(
@@ -112,7 +113,7 @@ def select_integration_response(
 
 def _mapped_response(
     ctx: InvocationContext, integration: CompiledIntegration, result: IntegrationResult
-) -> MethodResponse:
+) -> tuple[int, Headers, bytes]:
     chosen = integration.default_response
     if integration.has_selection_patterns or chosen is None:
         selection_value = result.error_message if result.error_message is not None else str(result.status)
@@ -144,9 +145,8 @@ def _mapped_response(
         status, headers = _apply_overrides(ctx.response_override, status, headers)
     elif not parameters:
         # Only Content-Type and X-Amzn-Trace-Id can be set: neither is renamed nor dropped.
-        return MethodResponse(status, headers, body)
-    headers = _remap(headers.items, _REMAP_MAPPED, _DROP_MAPPED)[0]
-    return MethodResponse(status, headers, body)
+        return status, headers, body
+    return status, _remap(headers.items, _REMAP_MAPPED, _DROP_MAPPED)[0], body
 
 
 def _select_template(ctx: InvocationContext, templates: dict[str, Template]) -> tuple[str, Template | None]:
