@@ -23,6 +23,10 @@ async def _put_all(store: ConfigStore, kind: str, keys: Iterable[str]) -> None:
             await tx.put(kind, key, {"key": key})
 
 
+class Boom(Exception):
+    pass
+
+
 async def _keys(store: ConfigStore, kind: str, prefix: str = "") -> list[str]:
     async with store.transaction() as tx:
         return [key for key, _ in await tx.list(kind, prefix)]
@@ -138,11 +142,76 @@ async def test_delete_prefix(store: ConfigStore) -> None:
     assert await _keys(store, "model") == ["abc/m"]
 
 
+# -- blobs -----------------------------------------------------------------------------------------
+
+
+async def test_blob_put_get_delete(store: ConfigStore) -> None:
+    data = bytes(range(256)) * 1000  # binary, with NULs, larger than a page
+    async with store.transaction() as tx:
+        assert await tx.get_blob("d1") is None
+        await tx.put_blob("d1", data)
+        assert await tx.get_blob("d1") == data
+    async with store.transaction() as tx:
+        assert await tx.get_blob("d1") == data
+        assert await tx.delete_blob("d1") is True
+        assert await tx.delete_blob("d1") is False
+        assert await tx.get_blob("d1") is None
+
+
+async def test_blob_digest_is_content_addressed_and_kept(store: ConfigStore) -> None:
+    async with store.transaction() as tx:
+        await tx.put_blob("abc+/=", b"first")
+        await tx.put_blob("abc+/=", b"first")  # the same content again: a no-op, not an error
+        await tx.put_blob("other", b"")
+    async with store.transaction() as tx:
+        assert await tx.get_blob("abc+/=") == b"first"
+        assert await tx.get_blob("other") == b""
+
+
+async def test_blobs_and_documents_commit_or_roll_back_together(store: ConfigStore) -> None:
+    with pytest.raises(Boom):
+        async with store.transaction() as tx:
+            await tx.put("lambda_function", "f", {"CodeSha256": "d"})
+            await tx.put_blob("d", b"zip")
+            raise Boom
+    async with store.transaction() as tx:
+        assert await tx.get_blob("d") is None
+        assert await tx.get("lambda_function", "f") is None
+
+
+async def test_blob_writes_are_not_notified(store: ConfigStore) -> None:
+    calls: list[tuple[StoreChange, ...]] = []
+    store.subscribe(lambda changes: calls.append(tuple(changes)))
+    async with store.transaction() as tx:
+        await tx.put_blob("d", b"zip")
+        await tx.delete_blob("d")
+    assert calls == []
+
+
+async def test_reset_deletes_blobs(store: ConfigStore) -> None:
+    async with store.transaction() as tx:
+        await tx.put_blob("d", b"zip")
+    await store.reset()
+    async with store.transaction() as tx:
+        assert await tx.get_blob("d") is None
+
+
+async def test_blobs_persist_across_reopen(factory: StoreFactory) -> None:
+    if not factory.durable:
+        pytest.skip(f"{factory.name} keeps no state across reopen")
+    first = factory.open()
+    async with first.transaction() as tx:
+        await tx.put_blob("d", b"PK\x03\x04 code")
+    await first.close()
+    second = factory.open()
+    try:
+        async with second.transaction() as tx:
+            assert await tx.get_blob("d") == b"PK\x03\x04 code"
+    finally:
+        await second.close()
+
+
 # -- transactions ----------------------------------------------------------------------------------
-
-
-class Boom(Exception):
-    pass
 
 
 async def test_exception_rolls_back_everything(store: ConfigStore) -> None:

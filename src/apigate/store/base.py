@@ -20,6 +20,12 @@ kind               key                                    document
 ``stage``          ``{restApiId}/{stageName}``            Stage
 =================  =====================================  =====================================
 
+Besides documents the store keeps **blobs**: opaque bytes addressed by their digest (Lambda code
+zips, keyed by AWS's ``CodeSha256``). A blob is immutable -- putting the same digest again is a
+no-op -- and shares the transactions, durability and ``reset()`` of documents, so a function's
+configuration and its code are committed together. Blob writes are not reported to subscribers:
+nothing caches them by key, and the documents that reference a blob are reported.
+
 Every mutation happens inside ``transaction()``; a transaction is atomic and isolated from every
 other transaction (of this process and, for networked stores, of other nodes). After a commit the
 store calls its subscribers with what changed, so caches of the data plane can be dropped.
@@ -56,6 +62,16 @@ class Transaction(Protocol):
 
     async def delete_prefix(self, kind: str, prefix: str) -> int:
         """Delete every document of ``kind`` whose key starts with ``prefix``; returns the count."""
+        ...
+
+    async def put_blob(self, digest: str, data: bytes) -> None:
+        """Store ``data`` under ``digest`` (the caller computes it); an existing digest is kept."""
+        ...
+
+    async def get_blob(self, digest: str) -> bytes | None: ...
+
+    async def delete_blob(self, digest: str) -> bool:
+        """Delete one blob; False if it did not exist."""
         ...
 
 

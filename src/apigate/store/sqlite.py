@@ -1,6 +1,7 @@
 """The embedded configuration store: one SQLite file (or an in-memory database).
 
-One table ``documents(kind, key, body)`` holds every document as orjson bytes. A single connection
+One table ``documents(kind, key, body)`` holds every document as orjson bytes, another
+``blobs(digest, data)`` the content-addressed blobs (Lambda code). A single connection
 is used from the event loop: configuration documents are small and SQLite answers in microseconds,
 so a thread hop per statement would cost more than it saves. Transactions are serialised twice: an
 ``asyncio.Lock`` orders the coroutines of this process, and ``BEGIN IMMEDIATE`` takes SQLite's
@@ -28,14 +29,23 @@ SCHEMA_VERSION = 1
 # inspecting the file). Within this process the asyncio lock already orders transactions.
 BUSY_TIMEOUT_MS = 5000
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS documents (
     kind TEXT NOT NULL,
     key  TEXT NOT NULL,
     body BLOB NOT NULL,
     PRIMARY KEY (kind, key)
 ) WITHOUT ROWID
-"""
+""",
+    # A rowid table: blobs run to megabytes, and WITHOUT ROWID suits only small rows.
+    """
+CREATE TABLE IF NOT EXISTS blobs (
+    digest TEXT PRIMARY KEY,
+    data   BLOB NOT NULL
+)
+""",
+)
 
 Subscriber = Callable[[Iterable[StoreChange]], None]
 
@@ -110,6 +120,18 @@ class _SqliteTransaction:
             self._changes[StoreChange(kind, key)] = None
         return len(keys)
 
+    async def put_blob(self, digest: str, data: bytes) -> None:
+        # Content-addressed: the same digest holds the same bytes, so a second put changes nothing.
+        sql = "INSERT INTO blobs (digest, data) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING"
+        self._conn().execute(sql, (digest, bytes(data)))
+
+    async def get_blob(self, digest: str) -> bytes | None:
+        row = self._conn().execute("SELECT data FROM blobs WHERE digest = ?", (digest,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    async def delete_blob(self, digest: str) -> bool:
+        return bool(self._conn().execute("DELETE FROM blobs WHERE digest = ?", (digest,)).rowcount)
+
     @staticmethod
     def _prefix_clause(kind: str, prefix: str) -> tuple[str, tuple[str, ...]]:
         if not prefix:
@@ -165,7 +187,8 @@ class SqliteStore:
         # fsync per commit (fsync happens at checkpoints), so only an OS crash or power loss can
         # lose the most recent commits -- the trade SQLite documents for WAL + NORMAL.
         db.execute("PRAGMA synchronous = NORMAL")
-        db.execute(_SCHEMA)
+        for statement in _SCHEMA:
+            db.execute(statement)
         if db.execute("PRAGMA user_version").fetchone()[0] == 0:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -205,6 +228,7 @@ class SqliteStore:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.execute("DELETE FROM documents")
+                self._db.execute("DELETE FROM blobs")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._rollback()
