@@ -8,12 +8,21 @@ Recorded from AWS (``aws-recorded/test_apigateway_api.snapshot.json``)::
 Body members are named ``{operation}Input.{member}`` (lists: ``.1.member.``, 1-based), URI/query/
 header members by their bare member name (``statusCode``), and body errors come before the others.
 The enum value sets are printed in AWS's (hash) order where it was recorded, else in model order.
+
+Lambda's front end words the same checks differently (``Style``): every member by its name with the
+first letter lower-cased (``'role'``, ``'kMSKeyArn'``, ``'routingConfig.additionalVersionWeights'``),
+no ``{operation}Input`` prefix, a missing member is a ValidationException too, and the model's
+``min``/``max`` (lengths, numbers) are checked -- botocore checks only the minimums client-side::
+
+    1 validation error detected: Value 'lambdarole' at 'role' failed to satisfy constraint: Member
+    must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.model import OperationModel, Shape
@@ -40,19 +49,56 @@ AWS_ENUM_ORDER: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+def _same(name: str) -> str:
+    return name
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How one service's front end names members and which checks it makes before a handler runs."""
+
+    name: Callable[[str], str] = _same  # member name -> its segment in an error path
+    body_prefix: bool = True  # body members under ``{operation}Input.``
+    missing: type[BadRequestException | ValidationException] = BadRequestException
+    ranges: bool = False  # check the model's min/max of lengths and numbers
+    # Shapes whose enum the handler checks itself, with its own error (Lambda's Runtime answers
+    # InvalidParameterValueException "... or be a valid ARN", not ValidationException).
+    handler_enums: frozenset[str] = frozenset()
+
+
+STYLES: dict[str, Style] = {
+    "lambda": Style(
+        name=_lower_first,
+        body_prefix=False,
+        missing=ValidationException,
+        ranges=True,
+        handler_enums=frozenset({"Runtime"}),
+    ),
+}
+_DEFAULT_STYLE = Style()
+
+
 class _Check:
     """Constraint checks of one shape; ``None`` stands for "nothing to check below here"."""
 
-    __slots__ = ("enum", "kind", "members", "nested", "pattern")
+    __slots__ = ("enum", "kind", "labels", "limits", "members", "nested", "pattern")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.enum: tuple[frozenset[str], str] | None = None
         self.pattern: tuple[re.Pattern[str], str] | None = None
+        self.limits: tuple[int | float | None, int | float | None] | None = None  # (min, max)
         self.nested: _Check | None = None  # list member / map value
         self.members: dict[str, _Check] = {}
+        self.labels: dict[str, str] = {}  # member -> its path segment
 
     def errors(self, value: Any, path: str) -> Iterator[str]:
+        if self.limits is not None:
+            yield from self._limits(value, path)
         if self.kind == "string":
             yield from self._scalar(value, path)
         elif self.kind == "list" and self.nested is not None and isinstance(value, list):
@@ -72,7 +118,26 @@ class _Check:
         elif self.kind == "structure" and isinstance(value, dict):
             for member, check in self.members.items():
                 if member in value:
-                    yield from check.errors(value[member], f"{path}.{member}")
+                    yield from check.errors(value[member], f"{path}.{self.labels[member]}")
+
+    def _limits(self, value: Any, path: str) -> Iterator[str]:
+        assert self.limits is not None
+        low, high = self.limits
+        if isinstance(value, bool):
+            return
+        if isinstance(value, int | float):
+            size, what = value, "value"
+        elif isinstance(value, str | list | dict):
+            size, what = len(value), "length"
+        else:
+            return
+        shown = f"[{', '.join(map(str, value))}]" if isinstance(value, list) else value
+        if high is not None and size > high:
+            rule = f"Member must have {what} less than or equal to {_number(high)}"
+            yield f"Value '{shown}' at '{path}' failed to satisfy constraint: {rule}"
+        if low is not None and size < low:
+            rule = f"Member must have {what} greater than or equal to {_number(low)}"
+            yield f"Value '{shown}' at '{path}' failed to satisfy constraint: {rule}"
 
     def _scalar(self, value: Any, path: str) -> Iterator[str]:
         if not isinstance(value, str):
@@ -89,9 +154,23 @@ class _Check:
         return f"Member must satisfy regular expression pattern: {self.pattern[1]}"
 
 
+def _pattern(source: str) -> tuple[re.Pattern[str], str] | None:
+    """The model's (Java) pattern compiled; None for what Python's ``re`` cannot read (``\\p{L}``,
+    some of Lambda's): better no check than refusing what AWS accepts."""
+    try:
+        return re.compile(source), source
+    except re.error:
+        return None
+
+
+def _number(limit: int | float) -> str:
+    return str(int(limit)) if float(limit).is_integer() else str(limit)
+
+
 class _Compiler:
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, style: Style) -> None:
         self.service = service
+        self.style = style
         self._cache: dict[str, _Check | None] = {}
 
     def check(self, shape: Shape) -> _Check | None:
@@ -105,59 +184,70 @@ class _Compiler:
     def _compile(self, shape: Shape) -> _Check | None:
         kind = shape.type_name
         check = _Check(kind)
+        if self.style.ranges and kind in ("string", "integer", "long", "float", "double", "list", "map"):
+            low, high = shape.metadata.get("min"), shape.metadata.get("max")
+            if low is not None or high is not None:
+                check.limits = (low, high)
         if kind == "string":
             enum = shape.enum
-            if enum:
+            if enum and shape.name in self.style.handler_enums:
+                pass
+            elif enum:
                 order = AWS_ENUM_ORDER.get((self.service, shape.name))
                 shown = order if order is not None and set(order) == set(enum) else tuple(enum)
                 check.enum = (frozenset(enum), ", ".join(shown))
             elif "pattern" in shape.metadata:
-                check.pattern = (re.compile(shape.metadata["pattern"]), shape.metadata["pattern"])
-            return check if check.enum or check.pattern else None
+                check.pattern = _pattern(shape.metadata["pattern"])
+            return check if check.enum or check.pattern or check.limits else None
         if kind in ("list", "map"):
             check.nested = self.check(shape.member if kind == "list" else shape.value)
-            return check if check.nested is not None else None
+            return check if check.nested is not None or check.limits else None
         if kind == "structure":
             for name, member in shape.members.items():
                 inner = self.check(member)
                 if inner is not None:
                     check.members[name] = inner
+                    check.labels[name] = self.style.name(name)
             return check if check.members else None
-        return None
+        return check if check.limits else None
 
 
 class InputValidator:
     """Required members and enum/pattern constraints of one operation's input."""
 
-    __slots__ = ("checks", "prefix", "required")
+    __slots__ = ("checks", "missing", "prefix", "required")
 
     def __init__(self, operation: OperationModel, service: str) -> None:
         shape = operation.input_shape
+        style = STYLES.get(service, _DEFAULT_STYLE)
         self.prefix = operation.name[:1].lower() + operation.name[1:] + "Input"
+        self.missing = style.missing
         self.required: tuple[tuple[str, str], ...] = ()
         self.checks: tuple[tuple[str, str, _Check], ...] = ()
         if shape is None:
             return
-        compiler = _Compiler(service)
+
+        def path_of(name: str) -> str:
+            located = "location" in shape.members[name].serialization
+            return f"{self.prefix}.{name}" if style.body_prefix and not located else style.name(name)
+
+        compiler = _Compiler(service, style)
         body: list[tuple[str, str, _Check]] = []
         located: list[tuple[str, str, _Check]] = []
         for name, member in shape.members.items():
-            path = f"{self.prefix}.{name}" if "location" not in member.serialization else name
             check = compiler.check(member)
             if check is not None:
-                (located if "location" in member.serialization else body).append((name, path, check))
+                (located if "location" in member.serialization else body).append((name, path_of(name), check))
         self.checks = tuple(body + located)
-        self.required = tuple(
-            (name, name if "location" in shape.members[name].serialization else f"{self.prefix}.{name}")
-            for name in shape.required_members
-        )
+        self.required = tuple((name, path_of(name)) for name in shape.required_members)
 
     def validate(self, params: dict[str, Any]) -> None:
         missing = [path for name, path in self.required if params.get(name) is None]
         if missing:
-            # The contract: a missing required member is a BadRequestException (worded like AWS).
+            # A missing required member: BadRequestException for apigateway (its contract, worded
+            # like AWS), ValidationException for Lambda.
             null = "failed to satisfy constraint: Member must not be null"
-            raise BadRequestException(_summary([f"Value null at '{path}' {null}" for path in missing]))
+            raise self.missing(_summary([f"Value null at '{path}' {null}" for path in missing]))
         errors = [
             error
             for name, path, check in self.checks
