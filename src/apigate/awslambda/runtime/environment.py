@@ -1,0 +1,225 @@
+"""One execution environment: a worker process that runs one function's code, one request at a time.
+
+The worker gets a control socket (``_APIGATE_CONTROL_FD``) for frames (``protocol.py``); its
+stdout and stderr are one pipe read as logs, so output written below the language's own streams
+(``os.write(1, ...)``, a child process) is still captured. The worker leads its own process group:
+killing the group also ends whatever the function started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from apigate.awslambda.runtime import protocol
+
+log = logging.getLogger(__name__)
+
+CONTROL_FD_VARIABLE = "_APIGATE_CONTROL_FD"
+
+# Outcomes that are not frames of the worker.
+LOST = b"X"  # the worker ended (or closed its socket) while it owed a frame
+TIMED_OUT = b"T"
+
+# When the worker has exited but its socket stays open (a process it forked inherited it), give
+# its last frames this long to arrive before calling the environment lost.
+_EXIT_GRACE_S = 0.2
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the worker answered: a frame kind of ``protocol`` (or ``LOST``/``TIMED_OUT``)."""
+
+    kind: bytes
+    body: bytes = b""
+    max_rss_kb: int = 0
+
+
+class Environment:
+    """A worker process and its two channels; ``Runtime`` decides when to start, reuse or stop it."""
+
+    def __init__(self, key: tuple[str, str, str, str], generation: int, log_stream: str) -> None:
+        self.key = key
+        self.generation = generation  # of its function when started (``Runtime.retire`` bumps it)
+        self.epoch = 0  # of the runtime when started (``Runtime.close`` bumps it)
+        self.log_stream = log_stream
+        self.alive = False
+        self.last_used = 0.0
+        self.max_rss_kb = 0
+        self.returncode: int | None = None
+        self.pid = 0
+        self._logs: list[str] = []
+        self._waiter: asyncio.Future[Outcome] | None = None
+        self._control: asyncio.Transport | None = None
+        self._process: asyncio.SubprocessTransport | None = None
+        self._exited: asyncio.Future[None] | None = None
+
+    async def spawn(self, command: tuple[str, ...], env: dict[str, str], cwd: Path) -> None:
+        """Start the worker (its init runs at once: ``wait_init`` collects the verdict)."""
+        loop = asyncio.get_running_loop()
+        self._exited = loop.create_future()
+        ours, theirs = socket.socketpair()
+        try:
+            self._process, _ = await loop.subprocess_exec(
+                lambda: _Pipes(self), *command,
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                env={**env, CONTROL_FD_VARIABLE: str(theirs.fileno())}, cwd=str(cwd),
+                pass_fds=(theirs.fileno(),), start_new_session=True,
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.pid = self._process.get_pid()
+        self.alive = True
+        self._control, _ = await loop.create_unix_connection(lambda: _Control(self), sock=ours)
+
+    async def wait_init(self, timeout_s: float) -> Outcome:
+        """``READY``, ``INIT_ERROR`` (body: the error object), ``LOST`` or ``TIMED_OUT``."""
+        return await self._await_frame(None, timeout_s)
+
+    async def invoke(self, frame: bytes, timeout_s: float) -> Outcome:
+        """Send one ``I`` frame; ``RESULT``/``FAILURE``, or ``LOST``/``TIMED_OUT``."""
+        return await self._await_frame(frame, timeout_s)
+
+    def take_logs(self) -> str:
+        """What the function wrote since the last call (its text, in order)."""
+        if not self._logs:
+            return ""
+        text = "".join(self._logs)
+        self._logs.clear()
+        return text
+
+    def kill(self) -> None:
+        """SIGKILL the worker's whole process group (the function's own children included)."""
+        self.alive = False
+        if self.pid and self.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signal.SIGKILL)
+        if self._control is not None:
+            self._control.abort()
+
+    async def stop(self, timeout_s: float = 5.0) -> int | None:
+        """Kill, wait for the exit (so no zombie is left) and release the pipes: the exit status."""
+        self.kill()
+        await self.wait_exit(timeout_s)
+        if self._process is not None:
+            self._process.close()
+        return self.returncode
+
+    async def wait_exit(self, timeout_s: float) -> int | None:
+        """The worker's exit status once it has ended (None if it still runs after ``timeout_s``)."""
+        if self._exited is not None and not self._exited.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self._exited), timeout_s)
+            except TimeoutError:
+                return None
+        return self.returncode
+
+    async def _await_frame(self, frame: bytes | None, timeout_s: float) -> Outcome:
+        if not self.alive or self._control is None:
+            return Outcome(LOST, max_rss_kb=self.max_rss_kb)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Outcome] = loop.create_future()
+        self._waiter = waiter
+        # call_later rather than wait_for: no extra task on the warm path.
+        timer = loop.call_later(timeout_s, _resolve, waiter, Outcome(TIMED_OUT, max_rss_kb=self.max_rss_kb))
+        if frame is not None:
+            self._control.write(frame)
+        try:
+            return await waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
+
+    # -- callbacks of the two protocols
+
+    def _on_frame(self, kind: bytes, aux: int, body: bytes) -> None:
+        if kind == protocol.LOG:
+            self._logs.append(body.decode("utf-8", "replace"))
+            return
+        self.max_rss_kb = aux if kind != protocol.INIT_ERROR else self.max_rss_kb
+        if self._waiter is not None:
+            _resolve(self._waiter, Outcome(kind, body, self.max_rss_kb))
+        else:
+            log.warning("worker %s sent an unexpected %r frame", self.pid, kind)
+
+    def _on_output(self, text: str) -> None:
+        self._logs.append(text)
+
+    def _on_control_lost(self) -> None:
+        self.alive = False
+        if self._waiter is not None:
+            _resolve(self._waiter, Outcome(LOST, max_rss_kb=self.max_rss_kb))
+
+    def _on_exit(self, returncode: int | None) -> None:
+        self.returncode = returncode
+        self.alive = False
+        if self._exited is not None and not self._exited.done():
+            self._exited.set_result(None)
+        waiter = self._waiter
+        if waiter is not None:
+            lost = Outcome(LOST, max_rss_kb=self.max_rss_kb)
+            asyncio.get_running_loop().call_later(_EXIT_GRACE_S, _resolve, waiter, lost)
+
+
+def _resolve(waiter: asyncio.Future[Outcome], outcome: Outcome) -> None:
+    if not waiter.done():
+        waiter.set_result(outcome)
+
+
+class _Control(asyncio.Protocol):
+    """Parses frames off the control socket (zero-copy when a read holds whole frames)."""
+
+    def __init__(self, env: Environment) -> None:
+        self._env = env
+        self._buffer = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        if self._buffer:
+            self._buffer += data
+            data = bytes(self._buffer)
+            self._buffer.clear()
+        offset, size = 0, len(data)
+        unpack, header_size, on_frame = protocol.HEADER.unpack_from, protocol.HEADER_SIZE, self._env._on_frame
+        while size - offset >= header_size:
+            kind, aux, length = unpack(data, offset)
+            end = offset + header_size + length
+            if end > size:
+                break
+            on_frame(kind, aux, data[offset + header_size:end])
+            offset = end
+        if offset < size:
+            self._buffer += data[offset:]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._env._on_control_lost()
+
+
+class _Pipes(asyncio.SubprocessProtocol):
+    """The worker's stdout+stderr (as logs) and its exit."""
+
+    def __init__(self, env: Environment) -> None:
+        self._env = env
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._transport: asyncio.SubprocessTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # Kept here: the exit may be reported before ``subprocess_exec`` has returned to the caller.
+        self._transport = transport  # type: ignore[assignment]
+
+    def pipe_data_received(self, fd: int, data: bytes) -> None:
+        self._env._on_output(self._decoder.decode(data))
+
+    def process_exited(self) -> None:
+        transport = self._transport
+        self._env._on_exit(transport.get_returncode() if transport is not None else None)
