@@ -30,7 +30,11 @@ AdminHandler = Callable[["Services"], Awaitable[tuple[int, dict[str, Any]]]]
 
 
 async def _reset(services: Services) -> tuple[int, dict[str, Any]]:
-    """Empty every configuration document; subscribers (data-plane caches) hear the reset marker."""
+    """Empty every configuration document; subscribers (data-plane caches) hear the reset marker.
+    Lambda execution environments are killed first, so no function of the old state keeps running."""
+    lambdas = getattr(services, "lambdas", None)
+    if lambdas is not None:
+        await lambdas.reset()
     await services.store.reset()
     log.info("state reset through %s/reset", PREFIX)
     return 200, {"status": "ok"}

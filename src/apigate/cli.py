@@ -74,6 +74,12 @@ def settings_from_flags(
     type=click.Choice(LOG_LEVELS, case_sensitive=False),
     help="Log level of the gateway's stderr log.  [env APIGATE_LOG_LEVEL; default: warning]",
 )
+@click.option(
+    "--lambda-concurrency",
+    type=int,
+    help="Cap of concurrent Lambda executions (AWS's account quota).  "
+    "[env APIGATE_LAMBDA_CONCURRENCY; default: 1000]",
+)
 def serve(
     host: str | None,
     port: int | None,
@@ -84,6 +90,7 @@ def serve(
     admin_token: str | None,
     example: bool,
     log_level: str | None,
+    lambda_concurrency: int | None,
 ) -> None:
     """Run the gateway: management APIs, execute-api and /_apigate on one port."""
     from apigate.server import run  # imports granian: only when serving
@@ -99,6 +106,7 @@ def serve(
         account_id=account_id,
         admin_token=admin_token,
         log_level=log_level.lower() if log_level else None,
+        lambda_concurrency=lambda_concurrency,
     )
     run(settings)
 

@@ -33,12 +33,16 @@ class Settings:
     admin_token: str | None = None
     example: bool = False
     log_level: str = "warning"
+    # The account's cap of concurrent Lambda executions (AWS's default quota is 1,000).
+    lambda_concurrency: int = 1000
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise SettingsError(f"port must be between 0 and 65535, got {self.port}")
         if not _ACCOUNT_RE.match(self.account_id):
             raise SettingsError(f"account id must be 12 digits, got {self.account_id!r}")
+        if self.lambda_concurrency < 1:
+            raise SettingsError(f"lambda concurrency must be at least 1, got {self.lambda_concurrency}")
         if not _REGION_RE.match(self.region):
             raise SettingsError(f"region {self.region!r} is not an AWS region name (e.g. us-east-1)")
 
@@ -90,6 +94,11 @@ def from_env(environ: dict[str, str] | None = None, **overrides: object) -> Sett
         values["admin_token"] = v
     if (v := env.get(ENV_PREFIX + "LOG_LEVEL")) is not None:
         values["log_level"] = v
+    if (v := env.get(ENV_PREFIX + "LAMBDA_CONCURRENCY")) is not None:
+        try:
+            values["lambda_concurrency"] = int(v)
+        except ValueError:
+            raise SettingsError(f"{ENV_PREFIX}LAMBDA_CONCURRENCY must be a number, got {v!r}") from None
     if (v := env.get(ENV_PREFIX + "EXAMPLE")) is not None:
         values["example"] = _truthy(v)
     if _truthy(env.get(ENV_PREFIX + "IN_MEMORY", "0")):

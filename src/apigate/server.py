@@ -17,7 +17,10 @@ import os
 import socket
 import sqlite3
 import sys
+import tempfile
+import uuid
 from dataclasses import dataclass, replace
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +31,7 @@ from apigate.config import Settings, SettingsError
 from apigate.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
+    from apigate.awslambda.service import LambdaService
     from apigate.control.dispatch import ManagementApi
     from apigate.dataplane.app import DataPlane
     from apigate.store.base import ConfigStore
@@ -35,6 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "apigate.db"
+LAMBDA_DIRNAME = "lambda"  # under the state dir: unpacked code of functions (a cache of the blobs)
+MANAGEMENT_SERVICES = ("apigateway", "lambda")
 # Set by run() for its worker: only then does create_app() print the listening line.
 ANNOUNCE_ENV = config.ENV_PREFIX + "ANNOUNCE"
 READY_LINE = "apigate listening on {url}"
@@ -57,6 +63,7 @@ class Services:
     store: ConfigStore
     dataplane: DataPlane = _SET_BY_BUILD_APP
     management: ManagementApi = _SET_BY_BUILD_APP
+    lambdas: LambdaService = _SET_BY_BUILD_APP
 
 
 def open_store(settings: Settings) -> ConfigStore:
@@ -73,8 +80,11 @@ def build_app(settings: Settings, *, announce: bool = False) -> GatewayApp:
     services = Services(settings=settings, store=open_store(settings))
     # Imported here, not at module level: the data plane and the management protocol are built by
     # other parts of the project, and the server must stay importable (and testable) without them.
+    services.lambdas = build_lambdas(services)
     services.dataplane = _build_part("apigate.dataplane.app", "DataPlane", services)
-    services.management = _build_part("apigate.control.dispatch", "ManagementApi", services)
+    services.management = _build_part(
+        "apigate.control.dispatch", "ManagementApi", services, service_names=MANAGEMENT_SERVICES
+    )
     lifespan = _Lifespan(services, announce=announce)
     return GatewayApp(services, admin=Admin(services), startup=lifespan.startup, shutdown=lifespan.shutdown)
 
@@ -94,12 +104,35 @@ def _optional_module(name: str) -> ModuleType | None:
         raise
 
 
-def _build_part(module: str, cls: str, services: Services) -> Any:
+def _build_part(module: str, cls: str, services: Services, **kwargs: Any) -> Any:
     found = _optional_module(module)
     if found is None:
         log.warning("%s is not available: its requests answer 501", module)
         return _Unavailable(f"{module}.{cls}")
-    return getattr(found, cls)(services)
+    return getattr(found, cls)(services, **kwargs)
+
+
+def build_lambdas(services: Services) -> LambdaService:
+    """The embedded Lambda service: execution environments under the state dir's ``lambda/``
+    (a temporary directory, removed at shutdown, for ``--in-memory``), code read from the store."""
+    from apigate.awslambda.runtime import Runtime
+    from apigate.awslambda.service import LambdaService, code_loader
+
+    settings = services.settings
+    if settings.state_dir is None:
+        # Named now, created by the runtime on first use: most gateways never run a function.
+        work_dir = Path(tempfile.gettempdir()) / f"apigate-lambda-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        temporary = True
+    else:
+        work_dir, temporary = settings.state_dir / LAMBDA_DIRNAME, False
+    runtime = Runtime(
+        code_loader=code_loader(services.store),
+        work_dir=work_dir,
+        account_concurrency=settings.lambda_concurrency,
+    )
+    lambdas = LambdaService(services.store, runtime, account_id=settings.account_id)
+    lambdas.temporary_dir = work_dir if temporary else None
+    return lambdas
 
 
 class _Unavailable:
@@ -122,6 +155,8 @@ class _Lifespan:
 
     async def startup(self) -> None:
         hints: list[str] = []
+        # Asynchronous invocations acknowledged before a restart run again (they are stored).
+        await self.services.lambdas.start()
         # Before the port opens (granian binds after startup): the listening line implies the example.
         if self.services.settings.example:
             hints = await _install_example(self.services)
@@ -136,6 +171,7 @@ class _Lifespan:
                 await self._announcer
         for part in (self.services.dataplane, self.services.management):
             await _close(part)
+        await _close(self.services.lambdas)  # kills every execution environment
         http_client = _optional_module("apigate.integrations.http_client")
         if http_client is not None:
             await _close(http_client)

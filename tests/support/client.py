@@ -117,6 +117,7 @@ class GatewayClient(AwsClient):
         self.services = app.services
 
     async def close(self) -> None:
+        await self.services.lambdas.close()  # no function runs here, but its runtime is closed all the same
         await self.services.store.close()
 
     async def invoke(self, api_id: str, stage: str, path: str = "/") -> AsgiResponse:
