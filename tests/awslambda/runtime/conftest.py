@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
@@ -101,6 +102,17 @@ def alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+async def gone(pid: int, within_s: float = 5.0) -> bool:
+    """Whether ``pid`` has stopped running within ``within_s`` (a SIGKILL is not instantaneous)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while alive(pid):
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 def worker_children() -> list[int]:

@@ -67,12 +67,16 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // --- errors
 
-class RuntimeError extends Error {}
+// One class per type, named on the prototype as AWS's are (so `name` is not an own property).
+const runtimeErrorClasses = {};
+for (const type of ['ImportModuleError', 'HandlerNotFound', 'MalformedHandlerName', 'UserCodeSyntaxError',
+  'UnmarshalError', 'UnhandledPromiseRejection']) {
+  runtimeErrorClasses[type] = class extends Error {};
+  runtimeErrorClasses[type].prototype.name = `Runtime.${type}`;
+}
 
 function runtimeError(type, message) {
-  const error = new RuntimeError(message);
-  error.name = `Runtime.${type}`;
-  return error;
+  return new runtimeErrorClasses[type](message);
 }
 
 function toRapidResponse(error) {
@@ -178,7 +182,7 @@ function whenLoopEmpty(fn) {
   const check = () => {
     if (loopIsEmpty()) return fn();
     delay = Math.min(delay ? delay * 2 : 1, 20);
-    return setTimeout(check, delay);
+    return setTimeout(check, delay).unref(); // unref'd: the poll itself must not count as work
   };
   return setImmediate(check);
 }

@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import zipfile
+import zlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path, PurePosixPath
 
@@ -48,8 +49,12 @@ def unpack(data: bytes, dest: Path) -> None:
                 target.mkdir(parents=True, exist_ok=True)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(info) as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out, 1 << 20)
+            # zipfile reads no more than the size checked above (a lying entry fails its CRC check).
+            try:
+                with archive.open(info) as src, open(target, "wb") as out:
+                    shutil.copyfileobj(src, out, 1 << 20)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise CodeError(f"Could not unzip uploaded file: {exc}") from None
             mode = (info.external_attr >> 16) & 0o777
             os.chmod(target, (mode | stat.S_IRUSR | stat.S_IWUSR) if mode else 0o644)
 

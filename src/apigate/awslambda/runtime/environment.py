@@ -147,7 +147,7 @@ class Environment:
         if kind == protocol.LOG:
             self._logs.append(body.decode("utf-8", "replace"))
             return
-        self.max_rss_kb = aux if kind != protocol.INIT_ERROR else self.max_rss_kb
+        self.max_rss_kb = aux
         if self._waiter is not None:
             _resolve(self._waiter, Outcome(kind, body, self.max_rss_kb))
         else:

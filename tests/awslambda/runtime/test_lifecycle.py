@@ -1,0 +1,110 @@
+"""Environments' lifetimes: reuse per code and configuration, idle reaping, retire, close."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+
+from apigate.awslambda.runtime import Runtime
+from tests.awslambda.runtime.conftest import Functions, alive, gone, worker_children
+
+PID = """
+import os, subprocess, time
+def handler(event, context):
+    if event.get("spawn"):
+        subprocess.Popen(["sleep", "60"], start_new_session=False)
+    time.sleep(event.get("sleep", 0))
+    return os.getpid()
+"""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def pid_of(runtime: Runtime, spec, payload: bytes = b"{}") -> int:  # type: ignore[no-untyped-def]
+    execution = await runtime.execute(spec, payload, request_id="r")
+    assert execution.error is None, execution.error
+    return int(json.loads(execution.payload))
+
+
+async def test_idle_environments_are_reaped(make_runtime, functions: Functions) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock()
+    runtime: Runtime = make_runtime(idle_seconds=60, clock=clock)
+    spec = functions.python(PID)
+    pid = await pid_of(runtime, spec)
+    clock.now += 59
+    assert await runtime.reap() == 0 and await pid_of(runtime, spec) == pid  # use restarts the idle time
+    clock.now += 60
+    assert await runtime.reap() == 1
+    assert runtime.environments() == 0 and not alive(pid)
+    assert await pid_of(runtime, spec) != pid
+
+
+async def test_background_reaper(make_runtime, functions: Functions) -> None:  # type: ignore[no-untyped-def]
+    runtime: Runtime = make_runtime(idle_seconds=0.2)
+    pid = await pid_of(runtime, functions.python(PID))
+    assert await gone(pid, within_s=5)
+    assert runtime.environments() == 0
+
+
+async def test_new_configuration_or_version_gets_new_environments(runtime: Runtime,
+                                                                  functions: Functions) -> None:
+    spec = functions.python(PID)
+    pid = await pid_of(runtime, spec)
+    assert await pid_of(runtime, replace(spec, config_revision="rev-2")) != pid
+    assert await pid_of(runtime, replace(spec, version="1")) != pid
+    assert await pid_of(runtime, spec) == pid
+
+
+async def test_retire_kills_idle_and_lets_busy_finish(runtime: Runtime, functions: Functions) -> None:
+    spec = functions.python(PID)
+    other = functions.python(PID, name="other")
+    two = set(await asyncio.gather(*(pid_of(runtime, spec, b'{"sleep": 0.2}') for _ in range(2))))
+    other_pid = await pid_of(runtime, other)
+    busy = asyncio.ensure_future(pid_of(runtime, spec, b'{"sleep": 0.5}'))  # takes one of the two
+    await asyncio.sleep(0.2)
+    await runtime.retire(spec.function_arn + ":$LATEST")  # a qualified ARN retires the whole function
+    busy_pid = await busy  # the execution in flight finished on its environment...
+    (idle_pid,) = two - {busy_pid}
+    assert not alive(idle_pid)  # (killed at once)
+    assert await gone(busy_pid)  # ...which was then dropped instead of reused
+    assert await pid_of(runtime, spec) not in two
+    assert await pid_of(runtime, other) == other_pid  # other functions are untouched
+
+
+async def test_close_leaves_no_process(runtime: Runtime, functions: Functions) -> None:
+    spec = functions.python(PID)
+    calls = [pid_of(runtime, spec, b'{"spawn": true, "sleep": 0.3}') for _ in range(3)]
+    pids = await asyncio.gather(*calls)
+    busy = asyncio.ensure_future(runtime.execute(spec, b'{"sleep": 30}', request_id="busy"))
+    await asyncio.sleep(0.2)
+    assert len(await asyncio.to_thread(worker_children)) == 3
+    await runtime.close()
+    assert await asyncio.to_thread(worker_children) == []
+    assert all(not alive(pid) for pid in pids)
+    execution = await busy  # the execution in flight reports its environment's end
+    assert execution.error is not None and execution.error["errorType"] == "Runtime.ExitError"
+    grandchildren = [int(line.split()[0]) for line in (await _processes()).splitlines()
+                     if line.split()[1:] == ["sleep", "60"]]
+    assert all([await gone(pid) for pid in grandchildren])
+    # the runtime is still usable after close (the gateway's reset)
+    assert await pid_of(runtime, spec) not in pids
+
+
+async def _processes() -> str:
+    process = await asyncio.create_subprocess_exec("ps", "-eo", "pid,args", stdout=asyncio.subprocess.PIPE)
+    out, _ = await process.communicate()
+    return out.decode()
+
+
+async def test_one_code_is_unpacked_once(runtime: Runtime, functions: Functions) -> None:
+    spec = functions.python(PID)
+    twin = replace(spec, function_name="twin", function_arn=spec.function_arn.replace(":fn", ":twin"))
+    await asyncio.gather(pid_of(runtime, spec), pid_of(runtime, spec), pid_of(runtime, twin))
+    assert functions.loads == [spec.code_sha256]
