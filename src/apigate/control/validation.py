@@ -114,6 +114,14 @@ class _Check:
                     yield from self.nested.errors(item, f"{path}.{i + 1}.member")
         elif self.kind == "map" and self.nested is not None and isinstance(value, dict):
             for key, item in value.items():
+                if self.nested.limits is not None:  # only Lambda's style checks limits: its map wording
+                    if any(True for _ in self.nested.errors(item, path)):
+                        rules = ", ".join([*self.nested._limit_rules(), "Member must not be null"])
+                        yield (
+                            f"Value '{{{key}={item}}}' at '{path}' failed to satisfy constraint: "
+                            f"Map value must satisfy constraint: [{rules}]"
+                        )
+                    continue
                 yield from self.nested.errors(item, f"{path}.{key}")
         elif self.kind == "structure" and isinstance(value, dict):
             for member, check in self.members.items():
@@ -133,11 +141,29 @@ class _Check:
             return
         shown = f"[{', '.join(map(str, value))}]" if isinstance(value, list) else value
         if high is not None and size > high:
-            rule = f"Member must have {what} less than or equal to {_number(high)}"
+            rule = f"Member must have {what} less than or equal to {self._number(high)}"
             yield f"Value '{shown}' at '{path}' failed to satisfy constraint: {rule}"
         if low is not None and size < low:
-            rule = f"Member must have {what} greater than or equal to {_number(low)}"
+            rule = f"Member must have {what} greater than or equal to {self._number(low)}"
             yield f"Value '{shown}' at '{path}' failed to satisfy constraint: {rule}"
+
+    def _limit_rules(self) -> list[str]:
+        """Every limit of this shape, maximum first (AWS's order inside a map constraint)."""
+        assert self.limits is not None
+        low, high = self.limits
+        what = "value" if self.kind in _NUMBERS else "length"
+        rules = []
+        if high is not None:
+            rules.append(f"Member must have {what} less than or equal to {self._number(high)}")
+        if low is not None:
+            rules.append(f"Member must have {what} greater than or equal to {self._number(low)}")
+        return rules
+
+    def _number(self, limit: int | float) -> str:
+        """Java's rendering: a double limit always with a fraction (``1.0``), an integer without."""
+        if self.kind in ("double", "float"):
+            return str(float(limit))
+        return str(int(limit)) if float(limit).is_integer() else str(limit)
 
     def _scalar(self, value: Any, path: str) -> Iterator[str]:
         if not isinstance(value, str):
@@ -163,8 +189,7 @@ def _pattern(source: str) -> tuple[re.Pattern[str], str] | None:
         return None
 
 
-def _number(limit: int | float) -> str:
-    return str(int(limit)) if float(limit).is_integer() else str(limit)
+_NUMBERS = frozenset({"integer", "long", "float", "double"})
 
 
 class _Compiler:

@@ -85,13 +85,12 @@ def check_environment(environment: Mapping[str, Any] | None) -> dict[str, str] |
     if environment is None:
         return None
     variables = dict(environment.get("Variables") or {})
-    bad = [name for name in variables if not _VARIABLE_NAME.fullmatch(name)]
-    if bad:
-        shown = "{" + ", ".join(f"{k}={v}" for k, v in variables.items()) + "}"
+    if any(not _VARIABLE_NAME.fullmatch(name) for name in variables):
+        # AWS shows no value here: variables are sensitive. Names need two characters or more.
         raise ValidationException(
-            f"1 validation error detected: Value '{shown}' at 'environment.variables' failed to satisfy "
-            "constraint: Map keys must satisfy constraint: [Member must satisfy regular expression "
-            "pattern: [a-zA-Z]([a-zA-Z0-9_])+]"
+            "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: "
+            "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: "
+            "[a-zA-Z]([a-zA-Z0-9_])+]"
         )
     reserved = [name for name in variables if name in RESERVED_VARIABLES]
     if reserved:
