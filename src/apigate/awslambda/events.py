@@ -101,6 +101,7 @@ class EventQueue:
         self._idle = asyncio.Event()
         self._idle.set()
         self._pending = 0  # queued or running (not delayed)
+        self._active: set[str] = set()  # keys queued, running or delayed: each event is queued once
 
     async def start(self) -> None:
         """Start the workers and queue every event the store holds (those of a previous run)."""
@@ -143,17 +144,24 @@ class EventQueue:
         self._tasks.clear()
         self._queue = asyncio.Queue()
         self._pending = 0
+        self._active.clear()
         self._idle.set()
         self._started = False
 
     def _put(self, key: str) -> None:
+        if key in self._active:  # start() may list an event that submit() queues as well
+            return
+        self._active.add(key)
         self._pending += 1
         self._idle.clear()
         self._queue.put_nowait(key)
 
     def _later(self, delay: float, key: str) -> None:
+        """Queue ``key`` again after ``delay``; it stays in ``_active`` meanwhile."""
+
         def fire() -> None:
             self._timers.discard(timer)
+            self._active.discard(key)
             self._put(key)
 
         timer = asyncio.get_running_loop().call_later(delay, fire)
@@ -162,41 +170,45 @@ class EventQueue:
     async def _worker(self) -> None:
         while True:
             key = await self._queue.get()
+            again = False
             try:
-                await self._attempt(key)
+                again = await self._attempt(key)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("asynchronous invocation %s failed inside the gateway; it is kept", key)
             finally:
+                if not again:
+                    self._active.discard(key)
                 self._pending -= 1
                 if self._pending == 0:
                     self._idle.set()
 
-    async def _attempt(self, key: str) -> None:
+    async def _attempt(self, key: str) -> bool:
+        """Run the event once; True when it is to be tried again later (it stays ours)."""
         async with self._store.transaction() as tx:
             doc = await tx.get(KIND_EVENT, key)
-        if doc is None:  # reset, or already done by another worker
-            return
+        if doc is None:  # reset meanwhile
+            return False
         outcome = await self._run(doc)
         if outcome is Outcome.THROTTLED and time.time() - doc["acceptedAt"] < MAX_EVENT_AGE_S:
             doc["throttles"] += 1
             first, largest = self._throttle_backoff
-            await self._keep(key, doc, min(largest, first * 2 ** (doc["throttles"] - 1)))
-            return
+            return await self._keep(key, doc, min(largest, first * 2 ** (doc["throttles"] - 1)))
         if outcome is Outcome.ERROR and doc["errors"] < len(self._retry_delays):
             delay = self._retry_delays[doc["errors"]]
             doc["errors"] += 1
-            await self._keep(key, doc, delay)
-            return
+            return await self._keep(key, doc, delay)
         if outcome is Outcome.THROTTLED:
             log.warning("asynchronous invocation %s dropped: throttled for six hours", doc["requestId"])
         async with self._store.transaction() as tx:
             await tx.delete(KIND_EVENT, key)
+        return False
 
-    async def _keep(self, key: str, doc: dict[str, Any], delay: float) -> None:
+    async def _keep(self, key: str, doc: dict[str, Any], delay: float) -> bool:
         async with self._store.transaction() as tx:
             if await tx.get(KIND_EVENT, key) is None:
-                return  # reset meanwhile
+                return False  # reset meanwhile
             await tx.put(KIND_EVENT, key, doc)
         self._later(delay, key)
+        return True

@@ -187,12 +187,12 @@ def _compare(operator: str, expected: Iterable[str], actual: str) -> bool:
 def arn_like(pattern: str, arn: str) -> bool:
     """IAM's ArnLike: each of the six ``:``-separated parts matched on its own, with ``*`` (any
     run of characters) and ``?`` (one character) -- so a ``*`` never crosses a ``:`` boundary of
-    the first five parts. A pattern that is not ARN-shaped (``*``) is matched as a whole."""
+    the first five parts. A pattern of fewer parts matches nothing, except a lone ``*``."""
+    if pattern == "*":
+        return True
     pattern_parts = pattern.split(":", 5)
     arn_parts = arn.split(":", 5)
-    if len(pattern_parts) != 6:
-        return _glob(pattern, arn)
-    if len(arn_parts) != 6:
+    if len(pattern_parts) != 6 or len(arn_parts) != 6:
         return False
     return all(_glob(p, a) for p, a in zip(pattern_parts, arn_parts, strict=True))
 

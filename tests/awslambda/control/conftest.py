@@ -18,7 +18,7 @@ import pytest
 from apigate.config import Settings
 from apigate.server import build_app
 from tests.support.asgi import Lifespan
-from tests.support.client import ACCOUNT_ID, REGION, AwsClient
+from tests.support.client import ACCOUNT_ID, REGION, ApiError, AwsClient
 
 ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/lambda-role"
 ECHO = "def handler(event, context):\n    return {'event': event, 'version': context.function_version}\n"
@@ -38,13 +38,25 @@ def arn(name: str, qualifier: str | None = None) -> str:
 
 
 class LambdaClient(AwsClient):
-    """An AwsClient of service ``lambda`` on a fresh in-memory gateway."""
+    """An AwsClient of service ``lambda`` on a fresh gateway (in memory unless ``state_dir`` is given)."""
 
     def __init__(self, **settings: Any) -> None:
-        app = build_app(Settings(state_dir=None, region=REGION, account_id=ACCOUNT_ID, port=0, **settings))
+        values: dict[str, Any] = {"state_dir": None, "region": REGION, "account_id": ACCOUNT_ID, "port": 0}
+        app = build_app(Settings(**(values | settings)))
         super().__init__(app, service="lambda", region=REGION)
         self.services = app.services
         self.lifespan = Lifespan(app)
+
+    async def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """``AwsClient.call``; an ApiError also carries ``wire``, the JSON error body as sent (its
+        modelled members, such as TooManyRequestsException's ``Reason``)."""
+        try:
+            return await super().call(operation, **params)
+        except ApiError as error:
+            # No await since the response arrived: ``last`` is still this call's, even under gather().
+            assert self.last is not None
+            error.wire = json.loads(self.last.body or b"{}")  # type: ignore[attr-defined]
+            raise
 
     async def create(self, name: str = "fn", source: str = ECHO, **params: Any) -> dict[str, Any]:
         """CreateFunction of a python3.12 ``app.handler`` whose ``app.py`` is ``source``."""
