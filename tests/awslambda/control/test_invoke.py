@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import shutil
 from pathlib import Path
 
-from tests.awslambda.control.conftest import LambdaClient, arn
+import pytest
+
+from tests.awslambda.control.conftest import LambdaClient, arn, zipped
 from tests.support.client import error_of
 
 CONTEXT = """
@@ -120,3 +123,13 @@ async def test_empty_payload_is_an_empty_event(lam: LambdaClient) -> None:
     await lam.create("fn", source=CONTEXT)
     result = await lam.call("Invoke", FunctionName="fn")
     assert json.loads(result["Payload"])["event"] == {}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js (`node`) is not on PATH")
+async def test_a_nodejs_function(lam: LambdaClient) -> None:
+    source = (
+        "exports.handler = async (event, context) => ({ node: true, event, name: context.functionName });\n"
+    )
+    code = {"ZipFile": zipped({"index.js": source})}
+    await lam.create("js", Runtime="nodejs20.x", Handler="index.handler", Code=code)
+    assert await lam.invoke_json("js", {"a": 1}) == {"node": True, "event": {"a": 1}, "name": "js"}
