@@ -36,9 +36,15 @@ from apigate import ids
 from apigate.awslambda import arns, documents
 from apigate.awslambda.arns import LATEST, FunctionRef
 from apigate.awslambda.documents import Doc
-from apigate.awslambda.errors import ResourceNotFoundException, ServiceException, TooManyRequestsException
+from apigate.awslambda.errors import (
+    InvalidParameterValueException,
+    ResourceNotFoundException,
+    ServiceException,
+    TooManyRequestsException,
+)
 from apigate.awslambda.events import RETRY_DELAYS_S, EventQueue, Outcome, event_document
 from apigate.awslambda.policy import allows as policy_allows
+from apigate.awslambda.resolutions import Failure, Key, Plan, Resolutions
 from apigate.awslambda.runtime import Throttled
 from apigate.awslambda.spec import Execution, FunctionSpec, InvokeResult
 
@@ -89,46 +95,74 @@ class LambdaService:
         self.events = EventQueue(
             store, self._run_event, workers=event_workers, retry_delays=event_retry_delays or RETRY_DELAYS_S
         )
+        self.resolutions = Resolutions()
+        store.subscribe(self.resolutions.on_changes)
 
     # --- resolution ------------------------------------------------------------------------------
 
     async def resolve(self, function: str, qualifier: str | None, region: str) -> Resolved:
-        """The version ``function`` (name, partial or full ARN, ``:qualifier``) runs now."""
+        """The version ``function`` (name, partial or full ARN, ``:qualifier``) runs now.
+
+        Answered from memory once the store was read for this reference (``resolutions.py``):
+        the data plane resolves on every request to a Lambda integration.
+        """
+        key = (function, qualifier, region)
+        plan = self.resolutions.get(key)
+        if plan is None:
+            plan = await self._load_plan(key)
+        if isinstance(plan, Failure):
+            plan.raise_it()
+            raise AssertionError("unreachable")
+        return plan.pick(self._random)
+
+    async def _load_plan(self, key: Key) -> Plan | Failure:
+        generation = self.resolutions.generation
+        self.resolutions.loads += 1
+        try:
+            plan: Plan | Failure = await self._read_plan(*key)
+        except (ResourceNotFoundException, InvalidParameterValueException) as exc:
+            plan = Failure(type(exc), exc.message)
+        self.resolutions.put(generation, key, plan)
+        return plan
+
+    async def _read_plan(self, function: str, qualifier: str | None, region: str) -> Plan:
         ref = arns.parse(function, qualifier, region, self.account_id)
         async with self.store.transaction() as tx:
             config, alias = await documents.get_qualified(tx, ref)
             latest = config if config.get("Version") == LATEST else await documents.get_function(tx, ref)
-            if alias is not None:
-                picked = self._pick_version(alias)
-                if picked != config.get("Version"):
-                    config = await documents.get_version(tx, ref, picked)
+            routing = (alias or {}).get("RoutingConfig") or {}
+            weights = routing.get("AdditionalVersionWeights") or {}
+            others = {
+                str(version): await documents.get_version(tx, ref, str(version)) for version in weights
+            }
         if alias is not None:
             policy, resource = alias.get("_policy"), ref.qualified_arn
         elif ref.qualifier not in (None, LATEST):
             policy, resource = config.get("_policy"), ref.qualified_arn
         else:  # $LATEST has no policy of its own: the function's governs it
             policy, resource = latest.get("_policy"), ref.arn
-        return Resolved(
-            spec=build_spec(ref, config, latest),
-            qualified_arn=ref.qualified_arn,
-            alias=alias["Name"] if alias is not None else None,
-            policy=policy,
-            policy_resource=resource,
-        )
+        alias_name = alias["Name"] if alias is not None else None
 
-    def _pick_version(self, alias: Doc) -> str:
-        """AWS's weighted alias: each additional version gets its weight's share of invocations."""
-        weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
-        draw = self._random()
-        for version, weight in weights.items():
-            if draw < weight:
-                return str(version)
-            draw -= weight
-        return str(alias["FunctionVersion"])
+        def resolved(version_config: Doc) -> Resolved:
+            return Resolved(
+                spec=build_spec(ref, version_config, latest),
+                qualified_arn=ref.qualified_arn,
+                alias=alias_name,
+                policy=policy,
+                policy_resource=resource,
+            )
+
+        weighted = tuple((float(weights[v]), resolved(doc)) for v, doc in others.items())
+        return Plan(resolved(config), weighted)
 
     async def allows(self, resolved: Resolved, principal: str, source_arn: str | None) -> bool:
         """Whether the function's resource policy lets ``principal`` invoke what was resolved."""
-        return policy_allows(resolved.policy, resolved.policy_resource, principal, source_arn)
+        key = (resolved.policy_resource, principal, source_arn)
+        allowed = self.resolutions.decision(key)
+        if allowed is None:
+            allowed = policy_allows(resolved.policy, resolved.policy_resource, principal, source_arn)
+            self.resolutions.remember_decision(key, allowed)
+        return allowed
 
     # --- execution -------------------------------------------------------------------------------
 
