@@ -104,7 +104,7 @@ async def test_failed_invocation_is_logged_and_answered(services: SimpleNamespac
     assert result["headers"]["x-amzn-ErrorType"] == "InternalServerErrorException"
     tail = [re.sub(STAMP, "", line) for line in result["log"].splitlines()[-2:]]
     assert tail == [
-        "Execution failed due to configuration error: Execution failed due to a timeout error",
+        "Execution failed due to a timeout error",
         "Method completed with status: 504",
     ]
 

@@ -1,4 +1,4 @@
-"""The integration registry and the not-yet-supported AWS types."""
+"""The integration registry, and AWS types that do not name a Lambda function."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from apigate.dataplane.stages.request_mapping import request_mapping
 from apigate.integrations import registry
 from apigate.integrations.http import HttpIntegration
 from apigate.integrations.http_proxy import HttpProxyIntegration
+from apigate.integrations.lambda_custom import LambdaCustomIntegration
+from apigate.integrations.lambda_proxy import LambdaProxyIntegration
 from apigate.integrations.mock import MockIntegration
 from tests.integrations.contexts import build_context, integration
 
@@ -19,6 +21,8 @@ def test_types_resolve_to_their_integration() -> None:
     assert isinstance(registry.get("MOCK"), MockIntegration)
     assert isinstance(registry.get("HTTP"), HttpIntegration)
     assert isinstance(registry.get("HTTP_PROXY"), HttpProxyIntegration)
+    assert isinstance(registry.get("AWS"), LambdaCustomIntegration)
+    assert isinstance(registry.get("AWS_PROXY"), LambdaProxyIntegration)
 
 
 def test_unknown_type_is_a_configuration_error() -> None:
@@ -26,17 +30,21 @@ def test_unknown_type_is_a_configuration_error() -> None:
         registry.get("FTP")
 
 
-@pytest.mark.parametrize("kind", ["AWS", "AWS_PROXY"])
-async def test_aws_types_answer_a_clear_configuration_error(kind: str) -> None:
-    function = "arn:aws:lambda:us-east-1:123456789012:function:f"
-    uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{function}/invocations"
+@pytest.mark.parametrize(
+    ("kind", "uri"),
+    [
+        ("AWS", "arn:aws:apigateway:us-east-1:s3:path/bucket/key"),
+        ("AWS_PROXY", "arn:aws:apigateway:us-east-1:firehose:action/PutRecord"),
+    ],
+)
+async def test_other_aws_services_answer_a_clear_configuration_error(kind: str, uri: str) -> None:
     doc = integration(kind, httpMethod="POST", uri=uri, requestTemplates={"application/json": "{}"})
     ctx = build_context(doc)
     await request_mapping(ctx)
     with pytest.raises(API_CONFIGURATION_ERROR) as caught:
         await integrate(ctx)
     assert caught.value.status == 500
-    assert f"Integration type {kind} is not supported" in (caught.value.log or "")
+    assert f"{uri} are not supported yet" in (caught.value.log or "")
 
 
 async def test_register_installs_an_integration() -> None:

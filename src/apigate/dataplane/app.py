@@ -242,6 +242,7 @@ class DataPlane:
             stage,
             variables,  # stage_variables
             is_canary,
+            getattr(self.services, "lambdas", None),
         )
 
     async def test_invoke(

@@ -129,12 +129,21 @@ def _integration_responses(
     return ordered, default
 
 
+def _lambda_target(kind: str, uri: str | None) -> Any:
+    if kind not in ("AWS", "AWS_PROXY"):
+        return None
+    from apigate.integrations import lambda_target  # AWS types only: most deployments have none
+
+    return lambda_target.parse(uri)
+
+
 def compile_integration(doc: dict[str, Any], compile_template: TemplateCompiler) -> CompiledIntegration:
     responses, default = _integration_responses(doc.get("integrationResponses") or {}, compile_template)
     timeout = doc.get("timeoutInMillis")
     backend_method = str(doc.get("httpMethod") or "").upper()
+    kind = str(doc.get("type") or "MOCK").upper()
     return CompiledIntegration(
-        type=str(doc.get("type") or "MOCK").upper(),
+        type=kind,
         http_method=doc.get("httpMethod"),
         uri=doc.get("uri"),
         request_parameters=dict(doc.get("requestParameters") or {}),
@@ -152,6 +161,7 @@ def compile_integration(doc: dict[str, Any], compile_template: TemplateCompiler)
         raw=doc,
         backend_method=backend_method if backend_method not in ("", "ANY") else None,
         has_selection_patterns=default is None or len(responses) > 1,
+        lambda_target=_lambda_target(kind, doc.get("uri")),
     )
 
 

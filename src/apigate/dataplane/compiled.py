@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from apigate.dataplane.router import Router
+    from apigate.integrations.lambda_target import LambdaTarget
     from apigate.vtl import Template
 
 
@@ -53,6 +54,8 @@ class CompiledIntegration:
     backend_method: str | None = None
     # Whether a response has a selectionPattern; else the default response is always the one.
     has_selection_patterns: bool = False
+    # AWS / AWS_PROXY to a Lambda function: the parsed URI (None for other AWS services).
+    lambda_target: LambdaTarget | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from apigate.awslambda.service import LambdaService
     from apigate.dataplane.compiled import CompiledDeployment, CompiledMethod, CompiledResource
     from apigate.dataplane.errors import GatewayError
 
@@ -114,6 +115,8 @@ class InvocationContext:
     stage: dict[str, Any]  # the live Stage document
     stage_variables: dict[str, str]
     is_canary: bool = False
+    # The gateway's Lambda service, for Lambda integrations (None where a test has no Lambda).
+    lambdas: LambdaService | None = None
     # Written by the route stage.
     resource: CompiledResource | None = None
     method: CompiledMethod | None = None

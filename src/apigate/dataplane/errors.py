@@ -166,6 +166,16 @@ class BAD_GATEWAY(API_CONFIGURATION_ERROR):
     status = 502
 
 
+class LAMBDA_INVOCATION_FAILED(INTEGRATION_FAILURE):
+    """Lambda refused the invocation (throttled, function missing, payload refused) or the
+    integration cannot call it (not POST): AWS answers 500 ``Internal server error`` with the
+    INTEGRATION_FAILURE gateway response (an AWS-recorded customisation without a status code
+    keeps the 500; Lambda's documentation: "If the Lambda API rejects the invocation request, API
+    Gateway returns a 500 error code")."""
+
+    status = 500
+
+
 ALL_TYPES: dict[str, type[GatewayError]] = {
     cls.response_type: cls
     for cls in (

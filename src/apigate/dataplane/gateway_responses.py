@@ -193,10 +193,15 @@ def context_variable(ctx: InvocationContext, name: str) -> str | None:
     return str(value)
 
 
+# Reasons that are whole execution-log lines of AWS's already (a timeout, a Lambda function error).
+_WHOLE_LINES = ("Execution failed due to", "Lambda execution failed")
+
+
 def _trace_failure(ctx: InvocationContext, err: GatewayError) -> None:
     reason = err.log or err.message or err.response_type
     if err.status >= 500:
-        ctx.trace(f"Execution failed due to configuration error: {reason}")
+        whole = reason.startswith(_WHOLE_LINES)
+        ctx.trace(reason if whole else f"Execution failed due to configuration error: {reason}")
     else:
         ctx.trace(f"Gateway response type: {err.response_type} with status code: {ctx.response.status}")
         if err.log:

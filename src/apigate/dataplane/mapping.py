@@ -304,6 +304,11 @@ def map_response(
     return mapped
 
 
+def stage_variable_names(text: str) -> tuple[str, ...]:
+    """The names ``${stageVariables.name}`` references in ``text``, each once, in order."""
+    return tuple(dict.fromkeys(_STAGE_VARIABLE.findall(text)))
+
+
 def substitute_stage_variables(text: str, stage_variables: dict[str, str]) -> str:
     """Replace ``${stageVariables.name}`` (URIs, credentials, connection ids); undefined -> empty."""
     if "${stageVariables." not in text:

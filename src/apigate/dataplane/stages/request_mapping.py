@@ -23,6 +23,8 @@ from apigate.dataplane.context import Headers, IntegrationRequest
 from apigate.dataplane.errors import API_CONFIGURATION_ERROR, UNSUPPORTED_MEDIA_TYPE
 from apigate.dataplane.execution_log import java_map
 from apigate.dataplane.mapping import map_request, substitute_stage_variables
+from apigate.dataplane.media import is_binary, trace_id
+from apigate.integrations import lambda_request
 from apigate.integrations.base import request_url
 
 if TYPE_CHECKING:
@@ -58,6 +60,13 @@ async def request_mapping(ctx: InvocationContext) -> None:
     integration = method.integration if method is not None else None
     if integration is None:
         raise API_CONFIGURATION_ERROR(log="No integration defined for method")
+    target = integration.lambda_target
+    if target is not None and integration.type == "AWS_PROXY":
+        # The proxy event is the whole request; no parameter mapping applies (AWS-recorded).
+        ctx.integration_request = request = lambda_request.proxy_request(ctx, integration, target)
+        if ctx.test_invoke:
+            _trace_endpoint_request(ctx, request)
+        return
     # Most methods map no parameter: skip the mapping machinery for them.
     mapped = map_request(ctx, integration.request_parameters) if integration.request_parameters else None
     if mapped:
@@ -66,6 +75,8 @@ async def request_mapping(ctx: InvocationContext) -> None:
         request = _proxy_request(ctx, integration, mapped)
     else:
         request = _custom_request(ctx, integration, mapped)
+        if target is not None:
+            lambda_request.address(ctx, request, target)
     if ctx.request_override:
         _apply_overrides(ctx, request)
     if "{" in request.uri:
@@ -74,9 +85,13 @@ async def request_mapping(ctx: InvocationContext) -> None:
     # The console's test log shows the endpoint request for real backends only (recorded: a MOCK
     # method's log goes from the method request straight to the method response).
     if ctx.test_invoke and integration.type != "MOCK":
-        ctx.trace(f"Endpoint request URI: {request_url(request)}")
-        ctx.trace(f"Endpoint request headers: {java_map(dict(request.headers.items))}")
-        ctx.trace(f"Endpoint request body after transformations: {request.body.decode('utf-8', 'replace')}")
+        _trace_endpoint_request(ctx, request)
+
+
+def _trace_endpoint_request(ctx: InvocationContext, request: IntegrationRequest) -> None:
+    ctx.trace(f"Endpoint request URI: {request_url(request)}")
+    ctx.trace(f"Endpoint request headers: {java_map(dict(request.headers.items))}")
+    ctx.trace(f"Endpoint request body after transformations: {request.body.decode('utf-8', 'replace')}")
 
 
 def _check_mapped_headers(kind: str, single: dict[str, list[str]], multi: dict[str, list[str]]) -> None:
@@ -194,16 +209,6 @@ def _gateway_headers(ctx: InvocationContext, headers: Headers) -> None:
         headers.add("X-Amzn-Trace-Id", trace_id(ctx))
 
 
-def trace_id(ctx: InvocationContext) -> str:
-    """The client's ``X-Amzn-Trace-Id`` (AWS propagates it), else an X-Ray style
-    ``Root=1-{epoch hex}-{24 hex}`` derived from the request id (no randomness)."""
-    incoming = ctx.request.headers.get("x-amzn-trace-id")
-    if incoming:
-        return incoming
-    seconds = ctx.request_time_epoch_ms // 1000
-    return f"Root=1-{seconds:08x}-{ctx.request_id.replace('-', '')[:24]}"
-
-
 def _select_template(ctx: InvocationContext, integration: CompiledIntegration) -> tuple[str, Template | None]:
     """The request template for the request's Content-Type (MIME type only; absent = JSON).
 
@@ -232,19 +237,6 @@ def passes_through(template: Template | None) -> bool:
     ``is_empty`` and must be rendered, which fails the request as AWS does.)
     """
     return template is None or getattr(template, "is_empty", False)
-
-
-def is_binary(content_type: str | None, binary_media_types: tuple[str, ...]) -> bool:
-    """Whether a Content-Type/Accept value (first media type) matches ``binaryMediaTypes``."""
-    if not content_type or not binary_media_types:
-        return False
-    mime = content_type.split(",", 1)[0].split(";", 1)[0].strip().lower()
-    main = mime.split("/", 1)[0]
-    for pattern in binary_media_types:
-        pattern = pattern.lower()
-        if pattern in (mime, "*/*") or pattern == f"{main}/*":
-            return True
-    return False
 
 
 def _convert_payload(ctx: InvocationContext, content_handling: str | None) -> bytes:

@@ -27,7 +27,9 @@ from apigate.dataplane.context import Headers
 from apigate.dataplane.errors import API_CONFIGURATION_ERROR
 from apigate.dataplane.execution_log import java_map
 from apigate.dataplane.mapping import map_response
-from apigate.dataplane.stages.request_mapping import JSON, is_binary, trace_id
+from apigate.dataplane.media import is_binary, trace_id
+from apigate.dataplane.stages.request_mapping import JSON
+from apigate.integrations.lambda_response import method_answer
 from apigate.vtl.values import java_str
 
 if TYPE_CHECKING:
@@ -60,7 +62,10 @@ async def response_mapping(ctx: InvocationContext) -> None:
         raise API_CONFIGURATION_ERROR(log="No integration response to map")
     # Written into the context's own response object: one allocation less on every request.
     response = ctx.response
-    if integration.type in ("HTTP_PROXY", "AWS_PROXY"):
+    if integration.type == "AWS_PROXY" and integration.lambda_target is not None:
+        # What the function returned is the answer, once its contract is checked (502 if broken).
+        response.status, response.headers, response.body = _proxy_response(method_answer(ctx, result))
+    elif integration.type in ("HTTP_PROXY", "AWS_PROXY"):
         response.status, response.headers, response.body = _proxy_response(result)
     else:
         response.status, response.headers, response.body = _mapped_response(ctx, integration, result)

@@ -1,0 +1,30 @@
+"""``AWS_PROXY`` to a Lambda function: the request as an event in, the function's answer out.
+
+The request-mapping stage built the event (``lambda_request.proxy_request``); this class invokes the
+function synchronously. The response-mapping stage reads the answer (``lambda_response``): a
+function error or a malformed answer is a 502. An ``AWS_PROXY`` URI that does not name a Lambda
+function (a Firehose stream) is refused with a clear 500 until that integration exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from apigate.dataplane.errors import API_CONFIGURATION_ERROR
+from apigate.integrations.lambda_invoke import invoke
+
+if TYPE_CHECKING:
+    from apigate.dataplane.context import IntegrationResult, InvocationContext
+
+
+class LambdaProxyIntegration:
+    async def invoke(self, ctx: InvocationContext) -> IntegrationResult:
+        method = ctx.method
+        integration = method.integration if method is not None else None
+        request = ctx.integration_request
+        assert integration is not None and request is not None, "request mapping runs before the integration"
+        target = integration.lambda_target
+        if target is None:
+            uri = integration.uri
+            raise API_CONFIGURATION_ERROR(log=f"AWS_PROXY integrations to {uri} are not supported yet")
+        return await invoke(ctx, integration, target, request, all_headers=ctx.test_invoke)
