@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.apis import MOCK_TARGET, PROXY_TARGET
+from bench.apis import LAMBDA_TARGET, MOCK_TARGET, PROXY_TARGET
 
 # The targets this project holds itself to (requests/s on one gateway core; p50 at 1 connection).
-TARGETS = {MOCK_TARGET: 15_000, PROXY_TARGET: 5_000}
-P50_TARGET_MS = 1.0
+TARGETS = {MOCK_TARGET: 15_000, PROXY_TARGET: 5_000, LAMBDA_TARGET: 3_000}
+P50_TARGETS_MS = {MOCK_TARGET: 1.0, PROXY_TARGET: 1.0, LAMBDA_TARGET: 2.0}
 
 
 def _verdict(ok: bool) -> str:
@@ -40,8 +40,8 @@ def _target_lines(points: list[dict[str, Any]]) -> list[str]:
         lines.append(f"- {name}: ≥ {goal:,} req/s — best {rps} → {_verdict(met)}")
         if one is not None:
             p50 = one["p50_ms"]
-            ok = p50 <= P50_TARGET_MS
-            goal_ms = f"{P50_TARGET_MS:g} ms"
+            ok = p50 <= P50_TARGETS_MS[name]
+            goal_ms = f"{P50_TARGETS_MS[name]:g} ms"
             lines.append(f"- {name}: p50 at 1 connection ≤ {goal_ms} — {p50:.2f} ms → {_verdict(ok)}")
     return lines
 
@@ -74,7 +74,10 @@ def render(results: dict[str, Any]) -> str:
         "",
         "The baseline is the raw-ASGI backend (`bench/backend.py`) under granian on the gateway's core:",
         "the ceiling of any Python ASGI app there. During the HTTP_PROXY runs the backend sits on a CPU",
-        "of its own when there is a third one, else beside wrk — never on the gateway's CPU.",
+        "of its own when there is a third one, else beside wrk — never on the gateway's CPU. The AWS_PROXY",
+        "row calls a python3.12 function of the gateway's own Lambda service (one warm worker process per",
+        "concurrent request, as Lambda runs them); the workers are moved to the backend's CPU after the",
+        "warm-up, so the row measures the gateway's own work per invocation.",
         "",
     ]
     return "\n".join(lines)

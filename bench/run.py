@@ -21,14 +21,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.e2e.harness import Gateway, free_port, http_request, start_gateway
 
-from bench import apis, machine, report, wrk
+from bench import apis, machine, report, workers, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -40,6 +40,7 @@ class Placement:
     load: Sequence[str]
     backend: Sequence[str]
     description: str
+    backend_cpu: int | None = None  # where Lambda workers are moved (bench/workers.py); None: not pinned
 
 
 def plan_placement(pin: bool) -> Placement:
@@ -51,8 +52,9 @@ def plan_placement(pin: bool) -> Placement:
     backend = cpus[2] if len(cpus) > 2 else load
     return Placement(
         ("taskset", "-c", str(gateway)), ("taskset", "-c", str(load)), ("taskset", "-c", str(backend)),
-        f"gateway on CPU {gateway}, wrk on CPU {load}, HTTP_PROXY backend on CPU {backend}; "
-        f"baseline backend on CPU {gateway}",
+        f"gateway on CPU {gateway}, wrk on CPU {load}, HTTP_PROXY backend and Lambda workers on CPU "
+        f"{backend}; baseline backend on CPU {gateway}",
+        backend,
     )
 
 
@@ -102,13 +104,16 @@ def check(target: apis.Target) -> None:
         raise RuntimeError(f"{target.name}: unexpected answer {resp!r}")
 
 
-def measure(target: apis.Target, args: argparse.Namespace, load: Sequence[str]) -> list[dict[str, Any]]:
+def measure(target: apis.Target, args: argparse.Namespace, load: Sequence[str],
+            after_warmup: Callable[[], None] | None = None) -> list[dict[str, Any]]:
     points: list[dict[str, Any]] = []
     try:
         check(target)
         if args.warmup > 0:
             wrk.run(target.url, connections=max(args.connections), duration_s=args.warmup,
                     headers=target.headers, prefix=load)
+        if after_warmup is not None:
+            after_warmup()
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         return [{"target": target.name, "connections": c, "error": str(exc)[:300]} for c in args.connections]
     for connections in args.connections:
@@ -134,7 +139,9 @@ def run_gateway(args: argparse.Namespace, placement: Placement) -> list[dict[str
     with backend_process(placement.backend) as backend_url:
         try:
             gateway = start_gateway("--in-memory", "--log-level", "warning", prefix=placement.gateway)
-            api_id = apis.create_bench_api(apis.client(gateway.url), backend_url)
+            api_id = apis.create_bench_api(
+                apis.client(gateway.url), backend_url, apis.client(gateway.url, "lambda")
+            )
         except Exception as exc:  # a gateway that cannot be set up still gets a report saying why
             if gateway is not None:
                 gateway.stop()
@@ -143,10 +150,40 @@ def run_gateway(args: argparse.Namespace, placement: Placement) -> list[dict[str
         try:
             points: list[dict[str, Any]] = []
             for target in apis.gateway_targets(gateway.url, api_id):
-                points += measure(target, args, placement.load)
+                points += measure(target, args, placement.load, _mover(gateway, target, placement, args))
             return points
         finally:
             gateway.stop()
+
+
+def _mover(gateway: Gateway, target: apis.Target, placement: Placement,
+           args: argparse.Namespace) -> Callable[[], None] | None:
+    """For the Lambda row: warm until the function's workers stop multiplying, moving them off the
+    gateway's CPU each time (bench/workers.py).
+
+    Workers start on the gateway's CPU (they inherit its affinity); the first warm-up starts one
+    per connection there, slowly, and clients that give up meanwhile leave more behind. Measuring
+    before that settles would time cold starts, not the gateway.
+    """
+    if target.name != apis.LAMBDA_TARGET:
+        return None
+    cpu = placement.backend_cpu
+
+    def settle() -> None:
+        before = -1
+        for _ in range(4):
+            count = len(workers.function_workers(gateway.process.pid))
+            if cpu is not None:
+                workers.move_function_workers(gateway.process.pid, {cpu})
+            if count == before or args.warmup <= 0:
+                break
+            before = count
+            wrk.run(target.url, connections=max(args.connections), duration_s=args.warmup,
+                    headers=target.headers, prefix=placement.load)
+        warm = len(workers.function_workers(gateway.process.pid))
+        print(f"  {warm} warm Lambda workers" + (f" on CPU {cpu}" if cpu is not None else ""), flush=True)
+
+    return settle
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -60,10 +60,14 @@ def test_short_bench_run_writes_its_report(tmp_path: Path) -> None:
     points = json.loads(raw.read_text())["points"]
     assert [(p["target"], p["connections"]) for p in points] == [
         (target, c)
-        for target in ("backend directly (baseline)", "MOCK + response template", "HTTP_PROXY to the backend")
+        for target in (
+            "backend directly (baseline)", "MOCK + response template", "HTTP_PROXY to the backend",
+            "AWS_PROXY to a warm Lambda function",
+        )
         for c in (1, 4)
     ]
     assert all(p["requests"] > 0 and p["non_2xx"] == 0 for p in points), points
     text = report.read_text()
     assert "| MOCK + response template | 4 |" in text
+    assert "| AWS_PROXY to a warm Lambda function | 4 |" in text
     assert "## Targets" in text
