@@ -14,6 +14,7 @@ from tests.support.recorded import assert_matches, assert_recorded_error, ours, 
 
 API = "test_apigateway_api"
 INTEGRATIONS = "test_apigateway_integrations"
+LAMBDA = "test_apigateway_lambda"
 LAMBDA_URI = (
     "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
     f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:MyLambda/invocations"
@@ -118,6 +119,32 @@ async def test_aws_proxy_targets(client: GatewayClient) -> None:
             "PutIntegration", **ids, type="AWS_PROXY", uri=uri, integrationHttpMethod="POST"
         )
         assert put["uri"] == uri
+
+
+async def test_aws_proxy_uris_as_recorded(client: GatewayClient) -> None:
+    """test_apigateway_lambda.snapshot.json ``test_put_integration_aws_proxy_uri``: the recorded
+    errors, for URIs of each kind the recording names."""
+    ids = await new_method(client)
+    function = f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:fn"
+    cases = {
+        "put-integration-lambda-uri": function,  # the function's own ARN, not an invocation URI
+        "put-integration-wrong-arn": "not-an-arn:lambda",
+        "put-integration-wrong-type": f"arn:aws:apigateway:us-east-1:lambda:function/{function}",
+        "put-integration-wrong-firehose": "arn:aws:apigateway:us-east-1:firehose:path/x",
+        "put-integration-bad-lambda-arn": (
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/fn/invocations"
+        ),
+    }
+    for key, uri in cases.items():
+        err = await error_of(
+            client.call("PutIntegration", **ids, type="AWS_PROXY", uri=uri, integrationHttpMethod="POST")
+        )
+        assert_recorded_error(err, recorded(LAMBDA, "test_put_integration_aws_proxy_uri", key))
+    # AWS accepts a non-POST verb here and fails the invocations instead (recorded: 500 at run time).
+    put = await client.call(
+        "PutIntegration", **ids, type="AWS_PROXY", uri=LAMBDA_URI, integrationHttpMethod="GET"
+    )
+    assert put["httpMethod"] == "GET"
 
 
 async def test_put_integration_wrong_type_and_missing_method(client: GatewayClient) -> None:
