@@ -57,8 +57,12 @@ class World:
     async def permit(self, name: str, source_arn: str | None = None, sid: str = "apigw") -> None:
         """AddPermission for API Gateway (``source_arn``: defaults to any method of the API)."""
         await self.lam.call(
-            "AddPermission", FunctionName=name, StatementId=sid, Action="lambda:InvokeFunction",
-            Principal=APIGW, SourceArn=source_arn or f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{self.api_id}/*",
+            "AddPermission",
+            FunctionName=name,
+            StatementId=sid,
+            Action="lambda:InvokeFunction",
+            Principal=APIGW,
+            SourceArn=source_arn or f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{self.api_id}/*",
         )
 
     async def api(self, **params: Any) -> str:
@@ -72,7 +76,9 @@ class World:
             return self.resources[path]
         parent, _, part = path.rstrip("/").rpartition("/")
         parent_id = await self.resource(parent or "/")
-        created = await self.apigw.call("CreateResource", restApiId=self.api_id, parentId=parent_id, pathPart=part)
+        created = await self.apigw.call(
+            "CreateResource", restApiId=self.api_id, parentId=parent_id, pathPart=part
+        )
         self.resources[path] = created["id"]
         return str(created["id"])
 
@@ -82,7 +88,9 @@ class World:
         ids = {"restApiId": self.api_id, "resourceId": resource_id, "httpMethod": verb}
         await self.apigw.call("PutMethod", **ids, authorizationType="NONE")
         integration.setdefault("integrationHttpMethod", "POST")
-        await self.apigw.call("PutIntegration", **ids, type=kind, uri=invocation_uri(function_arn), **integration)
+        await self.apigw.call(
+            "PutIntegration", **ids, type=kind, uri=invocation_uri(function_arn), **integration
+        )
         return resource_id
 
     async def responses(self, path: str, verb: str, *responses: dict[str, Any]) -> None:
@@ -96,7 +104,13 @@ class World:
         await self.apigw.call("CreateDeployment", restApiId=self.api_id, stageName=stage, **params)
 
     async def call(
-        self, verb: str, path: str, *, stage: str = "test", body: bytes | str = b"", query: str = "",
+        self,
+        verb: str,
+        path: str,
+        *,
+        stage: str = "test",
+        body: bytes | str = b"",
+        query: str = "",
         headers: dict[str, str] | None = None,
     ) -> AsgiResponse:
         """A request to the deployed stage (host form: ``{apiId}.execute-api.localhost``)."""
@@ -105,13 +119,22 @@ class World:
         if data:
             sent.setdefault("Content-Length", str(len(data)))
         return await request(
-            self.lam.app, verb, f"/{stage}{path}", headers=sent, body=data, query=query,
+            self.lam.app,
+            verb,
+            f"/{stage}{path}",
+            headers=sent,
+            body=data,
+            query=query,
             host=f"{self.api_id}.execute-api.localhost:4566",
         )
 
     async def test_invoke(self, path: str, verb: str, **params: Any) -> dict[str, Any]:
         return await self.apigw.call(
-            "TestInvokeMethod", restApiId=self.api_id, resourceId=self.resources[path], httpMethod=verb, **params
+            "TestInvokeMethod",
+            restApiId=self.api_id,
+            resourceId=self.resources[path],
+            httpMethod=verb,
+            **params,
         )
 
 
@@ -131,4 +154,14 @@ async def world() -> AsyncIterator[World]:
         await lam.lifespan.shutdown()
 
 
-__all__ = ["APIGW", "ECHO_EVENT", "FROM_BODY", "World", "arn", "event_of", "invocation_uri", "world", "zipped"]
+__all__ = [
+    "APIGW",
+    "ECHO_EVENT",
+    "FROM_BODY",
+    "World",
+    "arn",
+    "event_of",
+    "invocation_uri",
+    "world",
+    "zipped",
+]
