@@ -194,7 +194,7 @@ def context_variable(ctx: InvocationContext, name: str) -> str | None:
 
 
 # Reasons that are whole execution-log lines of AWS's already (a timeout, a Lambda function error).
-_WHOLE_LINES = ("Execution failed due to", "Lambda execution failed")
+_WHOLE_LINES = ("Execution failed due to", "Lambda execution failed", "Lambda invocation failed")
 
 
 def _trace_failure(ctx: InvocationContext, err: GatewayError) -> None:
