@@ -71,6 +71,25 @@ class Api:
             self.responses(path, http_method, responses)
         return resource_id
 
+    def function(self, path: str, http_method: str, *, type: str, function_arn: str,
+                 responses: list[dict[str, Any]] | None = None, method_kwargs: dict[str, Any] | None = None,
+                 **integration: Any) -> str:
+        """An AWS (custom) or AWS_PROXY method invoking ``function_arn`` (POST, as Lambda requires).
+
+        ``function_arn`` may name a version or alias and hold ``${stageVariables.x}``.
+        """
+        resource_id = self.method(path, http_method, **(method_kwargs or {}))
+        region = function_arn.split(":")[3] or "us-east-1"
+        uri = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+        integration.setdefault("integrationHttpMethod", "POST")
+        self.client.put_integration(
+            restApiId=self.id, resourceId=resource_id, httpMethod=http_method, type=type, uri=uri,
+            **integration,
+        )
+        if responses:
+            self.responses(path, http_method, responses)
+        return resource_id
+
     def responses(self, path: str, http_method: str, responses: list[dict[str, Any]]) -> None:
         resource_id = self.resource(path)
         declared: set[str] = set()
