@@ -17,7 +17,7 @@ import pytest
 from tests.e2e.builders import Api, create_api, invoke
 from tests.e2e.harness import Gateway, http_request
 from tests.e2e.test_lambda import ACCOUNT, create, lambda_client, zipped
-from tests.support.proxy_events import assert_front_end_headers, comparable, recorded_event
+from tests.support.proxy_events import CLIENT_HEADERS, assert_front_end_headers, comparable, recorded_event
 from tests.support.recorded import assert_matches
 
 REGION = "us-east-1"
@@ -72,13 +72,7 @@ def proxy_api(apigw: Any, lam: Any, source: str, name: str = "fn", **function: A
 
 def test_the_function_sees_the_proxy_event_aws_sends(gateway: Gateway, apigw: Any, lam: Any) -> None:
     api = proxy_api(apigw, lam, ECHO)
-    headers = {
-        "User-Agent": "python-requests/testing",
-        "Accept-Encoding": "gzip, deflate",
-        "Accept": "*/*",
-        "tEsT-HEADeR": "aValUE",
-        "authorization": "random-value",
-    }
+    headers = CLIENT_HEADERS
     for form in ("host", "path"):
         resp = invoke(gateway, api.id, "stage", "proxy-value?urlparam=test", form=form, headers=headers)
         assert resp.status == 200, resp

@@ -12,7 +12,7 @@ from typing import Any
 
 from tests.integrations.lambda_world import ECHO_EVENT, FROM_BODY, World, event_of, invocation_uri
 from tests.integrations.lambda_world import world as world  # the fixture
-from tests.support.proxy_events import assert_front_end_headers, comparable, recorded_event
+from tests.support.proxy_events import CLIENT_HEADERS, assert_front_end_headers, comparable, recorded_event
 from tests.support.recorded import assert_matches, recorded
 
 INTERNAL = {"message": "Internal server error"}
@@ -30,13 +30,7 @@ async def proxy_api(world: World, source: str, name: str = "fn", **function: Any
 
 async def test_the_function_receives_the_recorded_event(world: World) -> None:
     await proxy_api(world, ECHO_EVENT)
-    headers = {
-        "User-Agent": "python-requests/testing",
-        "Accept-Encoding": "gzip, deflate",
-        "Accept": "*/*",
-        "tEsT-HEADeR": "aValUE",
-        "authorization": "random-value",
-    }
+    headers = CLIENT_HEADERS
     response = await world.call("GET", "/proxy-value", stage="stage", headers=headers, query="urlparam=test")
     event = event_of(response)
     assert_front_end_headers(event, source_ip="127.0.0.1", port="4566")

@@ -30,6 +30,14 @@ FILE = "test_apigateway_lambda"
 PROXY_TEST = "test_lambda_aws_proxy_integration"
 _EDGE = ("cloudfront-", "via", "x-amz-cf-id")
 FRONT_END = ("X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto")
+# What the recorded test's client (python-requests) sent with its GET requests.
+CLIENT_HEADERS = {
+    "User-Agent": "python-requests/testing",
+    "Accept-Encoding": "gzip, deflate",
+    "Accept": "*/*",
+    "tEsT-HEADeR": "aValUE",
+    "authorization": "random-value",
+}
 
 
 def recorded_event(key: str, test: str = PROXY_TEST) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from apigate.awslambda.control.invoke import check_payload
 from apigate.awslambda.errors import LambdaError
-from apigate.dataplane.errors import API_CONFIGURATION_ERROR, LAMBDA_INVOCATION_FAILED
-from apigate.integrations.lambda_invoke import invoke, refused
+from apigate.dataplane.errors import LAMBDA_INVOCATION_FAILED
+from apigate.integrations.lambda_invoke import invoke, parts, refused
 
 if TYPE_CHECKING:
     from apigate.dataplane.context import IntegrationResult, InvocationContext
@@ -34,13 +34,7 @@ INVOCATION_TYPES = ("RequestResponse", "Event")
 
 class LambdaCustomIntegration:
     async def invoke(self, ctx: InvocationContext) -> IntegrationResult:
-        method = ctx.method
-        integration = method.integration if method is not None else None
-        request = ctx.integration_request
-        assert integration is not None and request is not None, "request mapping runs before the integration"
-        target = integration.lambda_target
-        if target is None:
-            raise API_CONFIGURATION_ERROR(log=f"AWS integrations to {integration.uri} are not supported yet")
+        integration, request, target = parts(ctx)
         invocation_type = request.headers.get("x-amz-invocation-type") or "RequestResponse"
         if invocation_type not in INVOCATION_TYPES:
             invocation_type = "RequestResponse"

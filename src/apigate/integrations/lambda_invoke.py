@@ -56,6 +56,20 @@ INVALID_PERMISSIONS = "Invalid permissions on Lambda function"
 _running: set[asyncio.Task[Any]] = set()  # executions that outlive their request (timeout, disconnect)
 
 
+def parts(ctx: InvocationContext) -> tuple[CompiledIntegration, IntegrationRequest, LambdaTarget]:
+    """The method's integration, its integration request and its Lambda target; an AWS-type
+    integration that names another service is a clear "not supported yet" (500)."""
+    method = ctx.method
+    integration = method.integration if method is not None else None
+    request = ctx.integration_request
+    assert integration is not None and request is not None, "request mapping runs before the integration"
+    target = integration.lambda_target
+    if target is None:
+        kind, uri = integration.type, integration.uri
+        raise API_CONFIGURATION_ERROR(log=f"{kind} integrations to {uri} are not supported yet")
+    return integration, request, target
+
+
 async def invoke(
     ctx: InvocationContext,
     integration: CompiledIntegration,

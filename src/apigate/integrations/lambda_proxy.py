@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from apigate.dataplane.errors import API_CONFIGURATION_ERROR
-from apigate.integrations.lambda_invoke import invoke
+from apigate.integrations.lambda_invoke import invoke, parts
 
 if TYPE_CHECKING:
     from apigate.dataplane.context import IntegrationResult, InvocationContext
@@ -19,12 +18,5 @@ if TYPE_CHECKING:
 
 class LambdaProxyIntegration:
     async def invoke(self, ctx: InvocationContext) -> IntegrationResult:
-        method = ctx.method
-        integration = method.integration if method is not None else None
-        request = ctx.integration_request
-        assert integration is not None and request is not None, "request mapping runs before the integration"
-        target = integration.lambda_target
-        if target is None:
-            uri = integration.uri
-            raise API_CONFIGURATION_ERROR(log=f"AWS_PROXY integrations to {uri} are not supported yet")
+        integration, request, target = parts(ctx)
         return await invoke(ctx, integration, target, request, all_headers=ctx.test_invoke)
