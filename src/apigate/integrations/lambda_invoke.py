@@ -32,6 +32,7 @@ a cold start.)
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
     from apigate.dataplane.compiled import CompiledIntegration
     from apigate.dataplane.context import IntegrationRequest, InvocationContext
     from apigate.integrations.lambda_target import LambdaTarget
+
+log = logging.getLogger(__name__)
 
 PRINCIPAL = "apigateway.amazonaws.com"
 INVALID_PERMISSIONS = "Invalid permissions on Lambda function"
@@ -127,8 +130,11 @@ async def _outliving_its_request(call: Any) -> InvokeResult:
 
 def _finished(task: asyncio.Task[Any]) -> None:
     _running.discard(task)
-    if not task.cancelled():
-        task.exception()  # retrieved: a failure nobody awaited any more is not reported as lost
+    if task.cancelled():
+        return
+    exc = task.exception()  # retrieved, so asyncio does not report it as never retrieved
+    if exc is not None and not isinstance(exc, LambdaError):
+        log.warning("a Lambda invocation failed: %r", exc)
 
 
 def refused(exc: LambdaError) -> str:
