@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import replace
+
+import pytest
 
 from apigate.awslambda.runtime import Runtime
 from tests.awslambda.runtime.conftest import Functions, alive, gone, worker_children
 
 PID = """
-import os, subprocess, time
+import os, time
 def handler(event, context):
-    if event.get("spawn"):
-        subprocess.Popen(["sleep", "60"], start_new_session=False)
     time.sleep(event.get("sleep", 0))
     return os.getpid()
 """
@@ -78,29 +79,30 @@ async def test_retire_kills_idle_and_lets_busy_finish(runtime: Runtime, function
     assert await pid_of(runtime, other) == other_pid  # other functions are untouched
 
 
+SPAWN = """
+import os, subprocess, time
+def handler(event, context):
+    child = subprocess.Popen(["sleep", "60"])  # in the worker's process group
+    time.sleep(event.get("sleep", 0))
+    return [os.getpid(), child.pid]
+"""
+
+
 async def test_close_leaves_no_process(runtime: Runtime, functions: Functions) -> None:
-    spec = functions.python(PID)
-    calls = [pid_of(runtime, spec, b'{"spawn": true, "sleep": 0.3}') for _ in range(3)]
-    pids = await asyncio.gather(*calls)
+    spec = functions.python(SPAWN)
+    calls = [runtime.execute(spec, b'{"sleep": 0.3}', request_id="r") for _ in range(3)]
+    pairs = [json.loads(execution.payload) for execution in await asyncio.gather(*calls)]
     busy = asyncio.ensure_future(runtime.execute(spec, b'{"sleep": 30}', request_id="busy"))
     await asyncio.sleep(0.2)
     assert len(await asyncio.to_thread(worker_children)) == 3
     await runtime.close()
     assert await asyncio.to_thread(worker_children) == []
-    assert all(not alive(pid) for pid in pids)
+    assert all(not alive(worker) for worker, _ in pairs)
+    assert all([await gone(child) for _, child in pairs])  # the functions' own children too
     execution = await busy  # the execution in flight reports its environment's end
     assert execution.error is not None and execution.error["errorType"] == "Runtime.ExitError"
-    grandchildren = [int(line.split()[0]) for line in (await _processes()).splitlines()
-                     if line.split()[1:] == ["sleep", "60"]]
-    assert all([await gone(pid) for pid in grandchildren])
     # the runtime is still usable after close (the gateway's reset)
-    assert await pid_of(runtime, spec) not in pids
-
-
-async def _processes() -> str:
-    process = await asyncio.create_subprocess_exec("ps", "-eo", "pid,args", stdout=asyncio.subprocess.PIPE)
-    out, _ = await process.communicate()
-    return out.decode()
+    assert json.loads((await runtime.execute(spec, b"{}", request_id="r")).payload)[0] not in pairs[0]
 
 
 async def test_one_code_is_unpacked_once(runtime: Runtime, functions: Functions) -> None:
@@ -108,3 +110,36 @@ async def test_one_code_is_unpacked_once(runtime: Runtime, functions: Functions)
     twin = replace(spec, function_name="twin", function_arn=spec.function_arn.replace(":fn", ":twin"))
     await asyncio.gather(pid_of(runtime, spec), pid_of(runtime, spec), pid_of(runtime, twin))
     assert functions.loads == [spec.code_sha256]
+
+
+def test_under_uvloop(functions: Functions, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The gateway serves on uvloop: cold start (its init verdict may come early), warm, crash, close."""
+    uvloop = pytest.importorskip("uvloop")
+
+    async def scenario() -> None:
+        runtime = Runtime(functions.load, tmp_path / "work")
+        spec = functions.python(PID + "\nimport os\ndef crash(event, context):\n    os._exit(1)\n")
+        try:
+            results = await asyncio.gather(*(pid_of(runtime, spec) for _ in range(4)))
+            assert await pid_of(runtime, spec) in results
+            crashing = replace(spec, handler="app.crash", config_revision="rev-2")
+            crashed = await runtime.execute(crashing, b"{}", request_id="c")
+            assert crashed.error is not None and crashed.error["errorType"] == "Runtime.ExitError"
+        finally:
+            await runtime.close()
+        assert await asyncio.to_thread(worker_children) == []
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(scenario())
+
+
+async def test_exit_is_seen_without_pidfd(runtime: Runtime, functions: Functions,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pidfd(pid: int) -> int:
+        raise OSError("pidfd_open unavailable")
+
+    monkeypatch.setattr(os, "pidfd_open", no_pidfd)
+    spec = functions.python("import os\ndef handler(event, context):\n    os._exit(7)\n")
+    execution = await runtime.execute(spec, b"{}", request_id="r")
+    assert execution.error is not None
+    assert execution.error["errorMessage"] == "RequestId: r Error: Runtime exited with error: exit status 7"

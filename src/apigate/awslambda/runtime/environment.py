@@ -2,24 +2,20 @@
 
 The worker gets a control socket (``_APIGATE_CONTROL_FD``) for frames (``protocol.py``); its
 stdout and stderr are one pipe read as logs, so output written below the language's own streams
-(``os.write(1, ...)``, a child process) is still captured. The worker leads its own process group:
-killing the group also ends whatever the function started.
+(``os.write(1, ...)``, a child process) is still captured. The worker leads its own process group
+(``process.py``): killing the group also ends whatever the function started.
 """
 
 from __future__ import annotations
 
 import asyncio
-import codecs
-import contextlib
 import logging
-import os
-import signal
 import socket
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from apigate.awslambda.runtime import protocol
+from apigate.awslambda.runtime.process import WorkerProcess
 
 log = logging.getLogger(__name__)
 
@@ -54,34 +50,30 @@ class Environment:
         self.alive = False
         self.last_used = 0.0
         self.max_rss_kb = 0
-        self.returncode: int | None = None
         self.pid = 0
         self._logs: list[str] = []
         self._waiter: asyncio.Future[Outcome] | None = None
         self._timer: asyncio.TimerHandle | None = None
+        self._early: Outcome | None = None
         self._control: asyncio.Transport | None = None
-        self._process: asyncio.SubprocessTransport | None = None
-        self._exited: asyncio.Future[None] | None = None
+        self._process: WorkerProcess | None = None
 
     async def spawn(self, command: tuple[str, ...], env: dict[str, str], cwd: Path) -> None:
         """Start the worker (its init runs at once: ``wait_init`` collects the verdict)."""
         loop = asyncio.get_running_loop()
-        self._exited = loop.create_future()
         ours, theirs = socket.socketpair()
         try:
-            self._process, _ = await loop.subprocess_exec(
-                lambda: _Pipes(self), *command,
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                env={**env, CONTROL_FD_VARIABLE: str(theirs.fileno())}, cwd=str(cwd),
-                pass_fds=(theirs.fileno(),), start_new_session=True,
+            self._process = await WorkerProcess.start(
+                command, {**env, CONTROL_FD_VARIABLE: str(theirs.fileno())}, cwd, theirs.fileno(),
+                on_output=self._logs.append, on_exit=self._on_exit,
             )
         except BaseException:
             ours.close()
             raise
         finally:
             theirs.close()
-        self.pid = self._process.get_pid()
-        self.alive = True
+        self.pid = self._process.pid
+        self.alive = self._process.returncode is None
         self._control, _ = await loop.create_unix_connection(lambda: _Control(self), sock=ours)
 
     def wait_init(self, timeout_s: float) -> asyncio.Future[Outcome]:
@@ -106,32 +98,35 @@ class Environment:
     def kill(self) -> None:
         """SIGKILL the worker's whole process group (the function's own children included)."""
         self.alive = False
-        if self.pid and self.returncode is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.pid, signal.SIGKILL)
+        if self._process is not None:
+            self._process.kill()
         if self._control is not None:
             self._control.abort()
 
     async def stop(self, timeout_s: float = 5.0) -> int | None:
         """Kill, wait for the exit (so no zombie is left) and release the pipes: the exit status."""
         self.kill()
-        await self.wait_exit(timeout_s)
-        if self._process is not None:
-            self._process.close()
-        return self.returncode
+        if self._process is None:
+            return None
+        returncode = await self._process.wait(timeout_s)
+        self._process.close()
+        return returncode
 
     async def wait_exit(self, timeout_s: float) -> int | None:
         """The worker's exit status once it has ended (None if it still runs after ``timeout_s``)."""
-        if self._exited is not None and not self._exited.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(self._exited), timeout_s)
-            except TimeoutError:
-                return None
-        return self.returncode
+        return None if self._process is None else await self._process.wait(timeout_s)
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self._process is None else self._process.returncode
 
     def _expect(self, frame: bytes | None, timeout_s: float) -> asyncio.Future[Outcome]:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Outcome] = loop.create_future()
+        if self._early is not None:  # the init verdict came before anyone asked for it
+            waiter.set_result(self._early)
+            self._early = None
+            return waiter
         if not self.alive or self._control is None:
             waiter.set_result(Outcome(LOST, max_rss_kb=self.max_rss_kb))
             return waiter
@@ -158,21 +153,20 @@ class Environment:
             return
         self.max_rss_kb = aux
         if self._waiter is None:
-            log.warning("worker %s sent an unexpected %r frame", self.pid, kind)
+            if kind in (protocol.READY, protocol.INIT_ERROR):
+                # The worker may finish its init before ``spawn`` has even returned (uvloop).
+                self._early = Outcome(kind, body, aux)
+            else:
+                log.warning("worker %s sent an unexpected %r frame", self.pid, kind)
+            return
         self._settle(Outcome(kind, body, aux))
-
-    def _on_output(self, text: str) -> None:
-        self._logs.append(text)
 
     def _on_control_lost(self) -> None:
         self.alive = False
         self._settle(Outcome(LOST, max_rss_kb=self.max_rss_kb))
 
     def _on_exit(self, returncode: int | None) -> None:
-        self.returncode = returncode
         self.alive = False
-        if self._exited is not None and not self._exited.done():
-            self._exited.set_result(None)
         waiter = self._waiter
         if waiter is not None:
             lost = Outcome(LOST, max_rss_kb=self.max_rss_kb)
@@ -209,23 +203,3 @@ class _Control(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._env._on_control_lost()
-
-
-class _Pipes(asyncio.SubprocessProtocol):
-    """The worker's stdout+stderr (as logs) and its exit."""
-
-    def __init__(self, env: Environment) -> None:
-        self._env = env
-        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        self._transport: asyncio.SubprocessTransport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # Kept here: the exit may be reported before ``subprocess_exec`` has returned to the caller.
-        self._transport = transport  # type: ignore[assignment]
-
-    def pipe_data_received(self, fd: int, data: bytes) -> None:
-        self._env._on_output(self._decoder.decode(data))
-
-    def process_exited(self) -> None:
-        transport = self._transport
-        self._env._on_exit(transport.get_returncode() if transport is not None else None)
