@@ -143,3 +143,26 @@ async def test_exit_is_seen_without_pidfd(runtime: Runtime, functions: Functions
     execution = await runtime.execute(spec, b"{}", request_id="r")
     assert execution.error is not None
     assert execution.error["errorMessage"] == "RequestId: r Error: Runtime exited with error: exit status 7"
+
+
+async def test_close_while_an_environment_starts(runtime: Runtime, functions: Functions) -> None:
+    spec = functions.python(PID)
+    await pid_of(runtime, spec)  # the code is unpacked: the next cold start goes straight to spawning
+    cold = replace(spec, config_revision="rev-2")
+    starting = asyncio.ensure_future(runtime.execute(cold, b"{}", request_id="cold"))
+    while runtime.environments() < 2:
+        await asyncio.sleep(0.001)
+    await runtime.close()
+    assert await asyncio.to_thread(worker_children) == []
+    execution = await starting
+    assert execution.error is not None and execution.error["errorType"] == "Runtime.ExitError"
+    assert await asyncio.to_thread(worker_children) == []
+
+
+async def test_output_kept_per_invocation_is_bounded(runtime: Runtime, functions: Functions) -> None:
+    spec = functions.python("def handler(event, context):\n"
+                            "    for i in range(3000):\n        print(f'line {i:05d} ' + 'x' * 1000)\n")
+    execution = await runtime.execute(spec, b"{}", request_id="r")
+    assert len(execution.logs) < 1.1 * (1 << 20)
+    assert "line 02999" in execution.logs and "line 00000" not in execution.logs  # the tail is kept
+    assert execution.logs.endswith("\t\n") and "END RequestId: r\n" in execution.logs

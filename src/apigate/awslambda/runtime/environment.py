@@ -9,6 +9,7 @@ stdout and stderr are one pipe read as logs, so output written below the languag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ CONTROL_FD_VARIABLE = "_APIGATE_CONTROL_FD"
 # Outcomes that are not frames of the worker.
 LOST = b"X"  # the worker ended (or closed its socket) while it owed a frame
 TIMED_OUT = b"T"
+
+# Output kept for one invocation at most (the service shows the last 4 KB): a function printing
+# without end, or a thread of it printing between invocations, must not grow the gateway.
+LOG_LIMIT = 1 << 20
 
 # When the worker has exited but its socket stays open (a process it forked inherited it), give
 # its last frames this long to arrive before calling the environment lost.
@@ -52,6 +57,9 @@ class Environment:
         self.max_rss_kb = 0
         self.pid = 0
         self._logs: list[str] = []
+        self._logged = 0  # characters in _logs
+        self._killed = False
+        self._spawned = asyncio.Event()
         self._waiter: asyncio.Future[Outcome] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._early: Outcome | None = None
@@ -65,14 +73,19 @@ class Environment:
         try:
             self._process = await WorkerProcess.start(
                 command, {**env, CONTROL_FD_VARIABLE: str(theirs.fileno())}, cwd, theirs.fileno(),
-                on_output=self._logs.append, on_exit=self._on_exit,
+                on_output=self._log, on_exit=self._on_exit,
             )
         except BaseException:
             ours.close()
             raise
         finally:
             theirs.close()
+            self._spawned.set()
         self.pid = self._process.pid
+        if self._killed:  # stopped while the process was being started
+            self._process.kill()
+            ours.close()
+            return
         self.alive = self._process.returncode is None
         self._control, _ = await loop.create_unix_connection(lambda: _Control(self), sock=ours)
 
@@ -93,11 +106,13 @@ class Environment:
             return ""
         text = "".join(self._logs)
         self._logs.clear()
+        self._logged = 0
         return text
 
     def kill(self) -> None:
         """SIGKILL the worker's whole process group (the function's own children included)."""
         self.alive = False
+        self._killed = True
         if self._process is not None:
             self._process.kill()
         if self._control is not None:
@@ -106,6 +121,9 @@ class Environment:
     async def stop(self, timeout_s: float = 5.0) -> int | None:
         """Kill, wait for the exit (so no zombie is left) and release the pipes: the exit status."""
         self.kill()
+        if not self._spawned.is_set():  # a start in progress (its thread cannot be interrupted)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._spawned.wait(), timeout_s)
         if self._process is None:
             return None
         returncode = await self._process.wait(timeout_s)
@@ -149,7 +167,7 @@ class Environment:
 
     def _on_frame(self, kind: bytes, aux: int, body: bytes) -> None:
         if kind == protocol.LOG:
-            self._logs.append(body.decode("utf-8", "replace"))
+            self._log(body.decode("utf-8", "replace"))
             return
         self.max_rss_kb = aux
         if self._waiter is None:
@@ -160,6 +178,12 @@ class Environment:
                 log.warning("worker %s sent an unexpected %r frame", self.pid, kind)
             return
         self._settle(Outcome(kind, body, aux))
+
+    def _log(self, text: str) -> None:
+        self._logs.append(text)
+        self._logged += len(text)
+        while self._logged > LOG_LIMIT and len(self._logs) > 1:  # keep the tail
+            self._logged -= len(self._logs.pop(0))
 
     def _on_control_lost(self) -> None:
         self.alive = False

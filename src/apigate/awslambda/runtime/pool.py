@@ -225,11 +225,11 @@ class Runtime:
     # -- environments
 
     async def _start(self, spec: FunctionSpec, key: EnvKey) -> tuple[Environment, Outcome]:
+        epoch, generation = self._epoch, self._generations.get(spec.function_arn, 0)
         language = language_of(spec.runtime, python=self._python, node=self._node)
         task_root = await self._code.path(spec.code_sha256)
-        generation = self._generations.get(spec.function_arn, 0)
         env = Environment(key, generation, logs.log_stream_name(spec.version))
-        env.epoch = self._epoch
+        env.epoch = epoch
         self._envs.add(env)
         variables = _variables(spec, language, task_root, env.log_stream)
         try:
@@ -238,13 +238,13 @@ class Runtime:
             self._discard(env)
             raise
         self._ensure_reaper()
+        if env.epoch != self._epoch:  # closed while it started: its execution reports the end
+            env.kill()
         try:
             init = await env.wait_init(self.init_timeout_s)
         except BaseException:
             self._discard(env)
             raise
-        if env.epoch != self._epoch:  # closed while it started
-            env.kill()
         return env, init
 
     def _take_idle(self, key: EnvKey) -> Environment | None:
