@@ -16,9 +16,25 @@ The seam callers use (``LambdaService`` only):
 ``code_loader(code_sha256) -> bytes`` returns the zip (from the store's blobs); the runtime unpacks
 each distinct code once under ``work_dir`` and starts worker processes from there.
 
-Modules: ``pool`` (``Runtime``: reuse, limits, lifetimes), ``environment`` (one worker process),
-``protocol`` (frames on the worker's control socket), ``bootstrap_python.py`` /
-``bootstrap_node.cjs`` (the workers), ``code`` (safe unzip), ``concurrency``, ``logs``, ``errors``.
+Semantics chosen where AWS leaves room or cannot be copied exactly:
+
+* ``retire``: idle environments are killed at once; busy ones finish their execution on the old
+  code (AWS lets in-flight invocations complete), then are dropped instead of reused.
+* ``close``: every worker is killed, busy ones too (their executions report
+  ``Runtime.ExitError``); the runtime stays usable (the gateway's reset) and forgets reservations.
+* Timeouts and crashes destroy the environment (its whole process group); the next execution
+  starts a fresh one. Error payloads: ``Sandbox.Timedout`` (``RequestId: … Error: Task timed out
+  after 3.00 seconds``) and ``Runtime.ExitError`` (``… Runtime exited with error: exit status 1``).
+* Init runs when an environment starts, bounded by ``init_timeout_s`` (AWS's 10 s); an init
+  failure answers the execution that started it and the next execution tries again.
+* Not enforced: the memory size (reported in REPORT, not a limit) and any sandbox: a function
+  runs as the gateway's user, on its machine. Node.js handlers that use the callback keep AWS's
+  ``callbackWaitsForEmptyEventLoop`` (default true): the answer waits for the event loop to drain.
+
+Modules: ``pool`` (``Runtime``: reuse, limits, lifetimes), ``environment`` (one worker and its
+control socket), ``process`` (its OS process, spawned off the event loop), ``protocol`` (frames),
+``bootstrap_python.py`` / ``bootstrap_node.cjs`` (the workers), ``code`` (safe unzip),
+``concurrency``, ``logs``, ``errors``, ``languages``.
 """
 
 from apigate.awslambda.runtime.code import validate_zip
