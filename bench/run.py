@@ -206,8 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     placement = plan_placement(args.pin)
     print(f"apigate bench: {placement.description}", flush=True)
+    described = machine.describe()  # before the run: its load average is the machine's, not ours
     points = run_baseline(args, placement) + run_gateway(args, placement)
-    results = {"machine": machine.describe(), "placement": placement.description,
+    results = {"machine": described, "placement": placement.description,
                "duration_s": args.duration, "warmup_s": args.warmup, "points": points}
     args.results_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
