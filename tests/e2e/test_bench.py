@@ -71,3 +71,33 @@ def test_short_bench_run_writes_its_report(tmp_path: Path) -> None:
     assert "| MOCK + response template | 4 |" in text
     assert "| AWS_PROXY to a warm Lambda function | 4 |" in text
     assert "## Targets" in text
+
+
+def test_function_workers_are_found_and_moved() -> None:
+    """bench/workers.py finds the Lambda workers under a process by their command line and pins them."""
+    import os
+    import time
+
+    from bench import workers
+
+    # A stand-in gateway: one child that looks like a Lambda worker, one that does not.
+    parent = (
+        "import subprocess, sys, time\n"
+        "sleep = [sys.executable, '-c', 'import time; time.sleep(30)']\n"
+        "children = [subprocess.Popen(sleep + ['bootstrap_python']), subprocess.Popen(sleep)]\n"
+        "time.sleep(30)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", parent], start_new_session=True) as gateway:
+        try:
+            found: list[int] = []
+            for _ in range(100):
+                found = workers.function_workers(gateway.pid)
+                if found:
+                    break
+                time.sleep(0.05)
+            assert len(found) == 1
+            cpu = min(os.sched_getaffinity(0))
+            assert workers.move_function_workers(gateway.pid, {cpu}) == 1
+            assert os.sched_getaffinity(found[0]) == {cpu}
+        finally:
+            os.killpg(gateway.pid, 9)
