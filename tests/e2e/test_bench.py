@@ -84,7 +84,8 @@ def test_function_workers_are_found_and_moved() -> None:
     parent = (
         "import subprocess, sys, time\n"
         "sleep = [sys.executable, '-c', 'import time; time.sleep(30)']\n"
-        "children = [subprocess.Popen(sleep + ['bootstrap_python']), subprocess.Popen(sleep)]\n"
+        # The marker is built at run time: a child not yet exec'd still shows the parent's command line.
+        "children = [subprocess.Popen(sleep + ['bootstrap' + '_python']), subprocess.Popen(sleep)]\n"
         "time.sleep(30)\n"
     )
     with subprocess.Popen([sys.executable, "-c", parent], start_new_session=True) as gateway:
