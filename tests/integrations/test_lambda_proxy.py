@@ -151,7 +151,7 @@ async def test_integration_timeout_is_504_and_the_function_runs_on(world: World,
     await world.deploy()
     response = await world.call("GET", "/slow")
     assert (response.status, response.json()) == (504, {"message": "Endpoint request timed out"})
-    for _ in range(60):  # AWS does not stop the function when the gateway gives up on it
+    for _ in range(400):  # AWS does not stop the function when the gateway gives up on it
         if marker.exists():
             break
         await asyncio.sleep(0.05)
