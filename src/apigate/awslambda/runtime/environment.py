@@ -58,6 +58,7 @@ class Environment:
         self.pid = 0
         self._logs: list[str] = []
         self._logged = 0  # characters in _logs
+        self._from_pipe = False  # the channel of the last text logged
         self._killed = False
         self._spawned = asyncio.Event()
         self._waiter: asyncio.Future[Outcome] | None = None
@@ -73,7 +74,7 @@ class Environment:
         try:
             self._process = await WorkerProcess.start(
                 command, {**env, CONTROL_FD_VARIABLE: str(theirs.fileno())}, cwd, theirs.fileno(),
-                on_output=self._log, on_exit=self._on_exit,
+                on_output=self._log_output, on_exit=self._on_exit,
             )
         except BaseException:
             ours.close()
@@ -167,7 +168,7 @@ class Environment:
 
     def _on_frame(self, kind: bytes, aux: int, body: bytes) -> None:
         if kind == protocol.LOG:
-            self._log(body.decode("utf-8", "replace"))
+            self._log(body.decode("utf-8", "replace"), from_pipe=False)
             return
         self.max_rss_kb = aux
         if self._waiter is None:
@@ -179,7 +180,16 @@ class Environment:
             return
         self._settle(Outcome(kind, body, aux))
 
-    def _log(self, text: str) -> None:
+    def _log_output(self, text: str) -> None:
+        self._log(text, from_pipe=True)
+
+    def _log(self, text: str, from_pipe: bool) -> None:
+        # Two channels (frames, the stdout pipe) never share a line: a line one left open ends
+        # when the other writes.
+        if from_pipe is not self._from_pipe and self._logs and not self._logs[-1].endswith("\n"):
+            self._logs.append("\n")
+            self._logged += 1
+        self._from_pipe = from_pipe
         self._logs.append(text)
         self._logged += len(text)
         while self._logged > LOG_LIMIT and len(self._logs) > 1:  # keep the tail
