@@ -274,8 +274,8 @@ class Runtime:
         for env in envs:
             self._envs.discard(env)
             env.kill()
-        if envs:
-            await asyncio.gather(*(env.stop() for env in envs))
+        if envs:  # shielded: a cancelled caller (the reaper, at close) must not leave stops half done
+            await asyncio.shield(asyncio.gather(*(env.stop() for env in envs)))
 
     def _in_background(self, coroutine: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
