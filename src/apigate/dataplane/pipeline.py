@@ -51,6 +51,11 @@ async def run(ctx: InvocationContext, stages: Sequence[Stage] | None = None) -> 
         for stage in default_stages() if stages is None else stages:
             await stage(ctx)
     except GatewayError as err:
+        if err.status >= 500 and err.log and not ctx.test_invoke:
+            # What AWS writes to the execution log; until execution logging exists (a later
+            # issue) the operator's only way to learn why a request failed.
+            log.warning("request %s %s %s answered %d: %s", ctx.request_id, ctx.request.http_method,
+                        ctx.request.path, err.status, err.log)
         _render_safely(ctx, err)
     except Exception:
         log.exception("request %s failed inside the data plane", ctx.request_id)
