@@ -37,8 +37,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 DEFAULT_SERVICES = ("apigateway",)
-# ImportRestApi accepts definitions up to 6 MB; anything far beyond is refused before parsing.
-MAX_BODY_BYTES = 16 * 1024 * 1024
+# The largest management request AWS takes: CreateFunction / UpdateFunctionCode with a 50 MB zip,
+# base64 in JSON (~67 MB). Anything beyond is refused before parsing; each operation applies its own
+# smaller quota afterwards (ImportRestApi 6 MB, Invoke 6 MB, ...).
+MAX_BODY_BYTES = 72 * 1024 * 1024
 
 
 class ManagementApi:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import os
 import re
 import uuid
+import zipfile
 
 import orjson
 import pytest
@@ -343,3 +346,14 @@ async def test_tags(lam: LambdaClient) -> None:
     assert (await lam.call("GetFunction", FunctionName="fn"))["Tags"] == {"b": "2"}
     error = await error_of(lam.call("TagResource", Resource=arn("fn", "1"), Tags={"c": "3"}))
     assert error.code == "InvalidParameterValueException"
+
+
+async def test_a_package_of_tens_of_megabytes_is_taken_as_on_aws(lam: LambdaClient) -> None:
+    # 20 MB that does not compress: ~27 MB of base64 in the request body, under AWS's 50 MB quota.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("app.py", ECHO)
+        archive.writestr("blob.bin", os.urandom(20 * 1024 * 1024))
+    created = await lam.create("big", Code={"ZipFile": buffer.getvalue()})
+    assert created["CodeSize"] == len(buffer.getvalue())
+    assert (await lam.call("Invoke", FunctionName="big", Payload=b'{"a": 1}'))["StatusCode"] == 200
