@@ -2,9 +2,12 @@
 
 from apigate.awslambda import control as lambda_control  # noqa: F401  (service "lambda")
 from apigate.control import (  # noqa: F401
+    authorizers,
     deployments,
+    gateway_responses,
     integrations,
     methods,
+    request_validators,
     resources,
     restapis,
     stages,

@@ -7,18 +7,25 @@ serialises them because it walks the model's output shape.
 
 Key layout used by the control plane and the data plane:
 
-=================  =====================================  =====================================
-kind               key                                    document
-=================  =====================================  =====================================
-``restapi``        ``{restApiId}``                        RestApi (+ ``_region``)
-``resource``       ``{restApiId}/{resourceId}``           Resource with ``resourceMethods``
-                                                          holding full Method shapes (with
-                                                          ``methodIntegration`` and responses)
-``model``          ``{restApiId}/{modelName}``            Model
-``deployment``     ``{restApiId}/{deploymentId}``         Deployment (no snapshot)
-``snapshot``       ``{restApiId}/{deploymentId}``         the frozen API (see deployments.py)
-``stage``          ``{restApiId}/{stageName}``            Stage
-=================  =====================================  =====================================
+==========================  ========================================  ========================================
+kind                        key                                       document
+==========================  ========================================  ========================================
+``restapi``                 ``{restApiId}``                           RestApi (+ ``_region``)
+``resource``                ``{restApiId}/{resourceId}``              Resource with ``resourceMethods``
+                                                                      holding full Method shapes (with
+                                                                      ``methodIntegration`` and responses)
+``model``                   ``{restApiId}/{modelName}``               Model
+``deployment``              ``{restApiId}/{deploymentId}``            Deployment (no snapshot)
+``snapshot``                ``{restApiId}/{deploymentId}``            the frozen API (see deployments.py)
+``stage``                   ``{restApiId}/{stageName}``               Stage
+``authorizer``              ``{restApiId}/{authorizerId}``            Authorizer (+ ``_seq``: creation order)
+``requestvalidator``        ``{restApiId}/{requestValidatorId}``      RequestValidator (+ ``_seq``)
+``gatewayresponse``         ``{restApiId}/{responseType}``            GatewayResponse, customised ones only
+                                                                      (``defaultResponse: false``)
+``documentationpart``       ``{restApiId}/{documentationPartId}``     DocumentationPart (+ ``_seq``)
+``documentationversion``    ``{restApiId}/{documentationVersion}``    DocumentationVersion (+ ``_parts``:
+                                                                      the parts it froze)
+==========================  ========================================  ========================================
 
 Besides documents the store keeps **blobs**: opaque bytes addressed by their digest (Lambda code
 zips, keyed by AWS's ``CodeSha256``). A blob is immutable -- putting the same digest again is a

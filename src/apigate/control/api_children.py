@@ -1,0 +1,54 @@
+"""Helpers for the documents an API owns by id (authorizers, request validators, documentation parts).
+
+They are stored under ``{restApiId}/{id}`` with a 6-character id like AWS's and listed in creation
+order (``_seq``, an internal field that ``public()`` drops), which is the order AWS lists them in.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from apigate import ids
+from apigate.control.common import KIND_RESOURCE, public
+from apigate.control.paging import paginate
+
+if TYPE_CHECKING:
+    from apigate.control.registry import Params
+    from apigate.store.base import Transaction
+
+
+async def new_child_id(tx: Transaction, kind: str, rest_api_id: str) -> str:
+    """A 6-character id not yet used by a ``kind`` document of the API."""
+    while True:
+        child_id = ids.short_id(6)
+        if await tx.get(kind, f"{rest_api_id}/{child_id}") is None:
+            return child_id
+
+
+def stamp(doc: dict[str, Any]) -> dict[str, Any]:
+    """Record the creation order of a new document (nanoseconds: unique enough, and sortable)."""
+    doc["_seq"] = time.time_ns()
+    return doc
+
+
+async def children(tx: Transaction, kind: str, rest_api_id: str) -> list[dict[str, Any]]:
+    """The API's ``kind`` documents in creation order."""
+    docs = [doc for _, doc in await tx.list(kind, f"{rest_api_id}/")]
+    docs.sort(key=lambda d: (d.get("_seq", 0), d.get("id", "")))
+    return docs
+
+
+def page_of(docs: list[dict[str, Any]], params: Params) -> dict[str, Any]:
+    """One page (``position``/``limit``) of ``docs`` in their public form."""
+    return paginate([public(d) for d in docs], params.get("position"), params.get("limit"))
+
+
+async def method_using(tx: Transaction, rest_api_id: str, member: str, value: str) -> str | None:
+    """The first method whose ``member`` (authorizerId, requestValidatorId) is ``value``, named as
+    AWS names it in its ConflictException: ``GET//test`` (the verb, ``/``, the resource path)."""
+    for _, resource in await tx.list(KIND_RESOURCE, f"{rest_api_id}/"):
+        for verb, method in sorted((resource.get("resourceMethods") or {}).items()):
+            if method.get(member) == value:
+                return f"{verb}/{resource.get('path', '/')}"
+    return None

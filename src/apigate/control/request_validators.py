@@ -1,0 +1,115 @@
+"""Handlers: Create/Get/Update/DeleteRequestValidator and GetRequestValidators.
+
+Stored as kind ``requestvalidator`` under ``{restApiId}/{requestValidatorId}``. The error wording is
+AWS's, recorded: CreateRequestValidator on an unknown API is a 400 ``Invalid REST API identifier
+specified``; Get/Update/Delete on an unknown API or validator both answer 404 ``Invalid Request
+Validator identifier specified``; GetRequestValidators on an unknown API names the API.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from apigate.control import common
+from apigate.control.api_children import children, method_using, new_child_id, page_of, stamp
+from apigate.control.common import KIND_REQUEST_VALIDATOR, KIND_RESTAPI, public
+from apigate.control.errors import BadRequestException, ConflictException, NotFoundException
+from apigate.control.patch import PatchSpec, Rule, apply_patch
+from apigate.control.registry import ControlContext, Output, Params, operation
+
+if TYPE_CHECKING:
+    from apigate.store.base import Transaction
+
+MSG_NOT_FOUND = "Invalid Request Validator identifier specified"
+MSG_BLANK_NAME = "Request Validator name cannot be blank"
+
+
+async def _api_exists(tx: Transaction, ctx: ControlContext, rest_api_id: str) -> bool:
+    api = await tx.get(KIND_RESTAPI, rest_api_id)
+    return api is not None and api.get("_region", ctx.region) == ctx.region
+
+
+async def get_validator(
+    tx: Transaction, ctx: ControlContext, rest_api_id: str, validator_id: str
+) -> dict[str, Any]:
+    doc = await tx.get(KIND_REQUEST_VALIDATOR, f"{rest_api_id}/{validator_id}")
+    if doc is None or not await _api_exists(tx, ctx, rest_api_id):
+        raise NotFoundException(MSG_NOT_FOUND)
+    return doc
+
+
+@operation("apigateway", "CreateRequestValidator")
+async def create_request_validator(ctx: ControlContext, params: Params) -> Output:
+    rest_api_id = params["restApiId"]
+    if params.get("name") == "":
+        raise BadRequestException(MSG_BLANK_NAME)
+    async with ctx.store.transaction() as tx:
+        if not await _api_exists(tx, ctx, rest_api_id):
+            raise BadRequestException("Invalid REST API identifier specified")
+        doc: dict[str, Any] = {"id": await new_child_id(tx, KIND_REQUEST_VALIDATOR, rest_api_id)}
+        if params.get("name") is not None:
+            doc["name"] = params["name"]
+        doc["validateRequestBody"] = bool(params.get("validateRequestBody"))
+        doc["validateRequestParameters"] = bool(params.get("validateRequestParameters"))
+        await tx.put(KIND_REQUEST_VALIDATOR, f"{rest_api_id}/{doc['id']}", stamp(doc))
+    return public(doc)
+
+
+@operation("apigateway", "GetRequestValidator")
+async def get_request_validator(ctx: ControlContext, params: Params) -> Output:
+    async with ctx.store.transaction() as tx:
+        doc = await get_validator(tx, ctx, params["restApiId"], params["requestValidatorId"])
+    return public(doc)
+
+
+@operation("apigateway", "GetRequestValidators")
+async def get_request_validators(ctx: ControlContext, params: Params) -> Output:
+    async with ctx.store.transaction() as tx:
+        await common.get_rest_api(tx, ctx, params["restApiId"])
+        docs = await children(tx, KIND_REQUEST_VALIDATOR, params["restApiId"])
+    return page_of(docs, params)
+
+
+# Recorded: "Must be one of: [/name, /validateRequestParameters, /validateRequestBody]" (this order);
+# ``replace /validateRequestBody`` without a value turns it off.
+UPDATE_SPEC = PatchSpec(
+    {
+        "/name": Rule("replace"),
+        "/validateRequestParameters": Rule("replace", type=bool),
+        "/validateRequestBody": Rule("replace", type=bool),
+    },
+    style="paths",
+)
+
+
+@operation("apigateway", "UpdateRequestValidator")
+async def update_request_validator(ctx: ControlContext, params: Params) -> Output:
+    rest_api_id = params["restApiId"]
+    operations = params.get("patchOperations") or []
+    common.raise_validation(common.patch_op_violations("updateRequestValidatorInput", operations))
+    async with ctx.store.transaction() as tx:
+        old = await get_validator(tx, ctx, rest_api_id, params["requestValidatorId"])
+        new = apply_patch(old, operations, UPDATE_SPEC)
+        if not new.get("name") and "name" in common.touched_fields(operations):
+            raise BadRequestException(MSG_BLANK_NAME)
+        for flag in ("validateRequestBody", "validateRequestParameters"):
+            new[flag] = bool(new.get(flag))
+        await tx.put(KIND_REQUEST_VALIDATOR, f"{rest_api_id}/{new['id']}", new)
+    return public(new)
+
+
+@operation("apigateway", "DeleteRequestValidator")
+async def delete_request_validator(ctx: ControlContext, params: Params) -> Output:
+    """A validator a method still uses is not deleted: AWS answers a ConflictException, as it does
+    for authorizers and models (its message starts ``Cannot delete Request Validator``)."""
+    rest_api_id, validator_id = params["restApiId"], params["requestValidatorId"]
+    async with ctx.store.transaction() as tx:
+        doc = await get_validator(tx, ctx, rest_api_id, validator_id)
+        used_by = await method_using(tx, rest_api_id, "requestValidatorId", validator_id)
+        if used_by is not None:
+            raise ConflictException(
+                f"Cannot delete Request Validator '{doc.get('name', validator_id)}', "
+                f"is referenced in method: {used_by}"
+            )
+        await tx.delete(KIND_REQUEST_VALIDATOR, f"{rest_api_id}/{validator_id}")
+    return None
