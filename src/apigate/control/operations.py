@@ -4,6 +4,8 @@ from apigate.awslambda import control as lambda_control  # noqa: F401  (service 
 from apigate.control import (  # noqa: F401
     authorizers,
     deployments,
+    documentation_parts,
+    documentation_versions,
     gateway_responses,
     integrations,
     methods,
