@@ -6,6 +6,7 @@ from apigate.control import (  # noqa: F401
     deployments,
     documentation_parts,
     documentation_versions,
+    exports,
     gateway_responses,
     integrations,
     methods,
