@@ -41,7 +41,7 @@ _OPTIONAL_MEMBERS = (
 )
 
 
-def _new_integration(params: Params, resource_id: str) -> dict[str, Any]:
+def new_integration(params: Params, resource_id: str) -> dict[str, Any]:
     """PutIntegration's document with AWS's defaults: WHEN_NO_MATCH, 29000 ms, the resource id as
     cache namespace, no cache key parameters, INTERNET for HTTP types. A MOCK keeps no ``uri``.
     Like AWS, a second PutIntegration replaces the whole integration, its responses included."""
@@ -73,7 +73,7 @@ async def put_integration(ctx: ControlContext, params: Params) -> Output:
     raise_validation(front_end_violations(params, "putIntegrationInput"))
     async with ctx.store.transaction() as tx:
         resource, method = await load_method(tx, ctx, params)
-        integration = _new_integration(params, resource["id"])
+        integration = new_integration(params, resource["id"])
         method["methodIntegration"] = check_integration(integration, method)
         await put_resource(tx, params["restApiId"], resource)
     return integration

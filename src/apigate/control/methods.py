@@ -104,7 +104,7 @@ async def _check_method(tx: Transaction, api_id: str, method: dict[str, Any]) ->
 # --- Method ------------------------------------------------------------------------------------
 
 
-def _new_method(verb: str, params: Params) -> dict[str, Any]:
+def new_method(verb: str, params: Params) -> dict[str, Any]:
     method: dict[str, Any] = {
         "httpMethod": verb,
         "authorizationType": params.get("authorizationType"),
@@ -127,7 +127,7 @@ async def put_method(ctx: ControlContext, params: Params) -> Output:
     async with ctx.store.transaction() as tx:
         resource = await get_resource(tx, ctx, api_id, params["resourceId"])
         verb = common.check_http_method(params["httpMethod"])
-        method = await _check_method(tx, api_id, _new_method(verb, params))
+        method = await _check_method(tx, api_id, new_method(verb, params))
         if verb in (resource.get("resourceMethods") or {}):
             raise ConflictException("Method already exists for this resource")
         store_entry(resource, "resourceMethods", verb, method)

@@ -134,7 +134,7 @@ def _expand_resources(resources: Any, region: str, account_id: str, api_id: str)
 # --- create ------------------------------------------------------------------------------------
 
 
-def _new_rest_api(ctx: ControlContext, params: Params, api_id: str, root_id: str) -> dict[str, Any]:
+def new_rest_api(ctx: ControlContext, params: Params, api_id: str, root_id: str) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": api_id,
         "name": params["name"],
@@ -161,7 +161,7 @@ def _new_rest_api(ctx: ControlContext, params: Params, api_id: str, root_id: str
     return doc
 
 
-async def _unique_api_id(tx: Transaction) -> str:
+async def unique_api_id(tx: Transaction) -> str:
     while True:
         api_id = ids.short_id(10)
         if await tx.get(KIND_RESTAPI, api_id) is None:
@@ -184,9 +184,9 @@ async def create_rest_api(ctx: ControlContext, params: Params) -> Output:
     if params.get("description") == "":
         raise BadRequestException("Description cannot be an empty string")
     async with ctx.store.transaction() as tx:
-        api_id = await _unique_api_id(tx)
+        api_id = await unique_api_id(tx)
         root_id = ids.short_id(10)
-        doc = _new_rest_api(ctx, params, api_id, root_id)
+        doc = new_rest_api(ctx, params, api_id, root_id)
         if params.get("cloneFrom"):
             await _clone_into(tx, ctx, params["cloneFrom"], doc)
         else:
