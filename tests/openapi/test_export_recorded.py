@@ -22,11 +22,11 @@ MODEL_URL = f"https://apigateway.amazonaws.com/restapis/{API_ID}/models/"
 PETSTORE_URI = f"http://petstore.execute-api.{REGION}.amazonaws.com/petstore/pets"
 MOCK_TEMPLATES = {"application/json": '{"statusCode": 200}'}
 CORS = "method.response.header.Access-Control-Allow-"
-HTML = (
-    recorded("test_apigateway_extended", "test_export_swagger_openapi[TEST_IMPORT_PETSTORE_SWAGGER]")
-    ["get-export-with-extensions"]["body"]["paths"]["/"]["get"]["x-amazon-apigateway-integration"]
-    ["responses"]["default"]["responseTemplates"]["text/html"]
-)
+HTML = recorded("test_apigateway_extended", "test_export_swagger_openapi[TEST_IMPORT_PETSTORE_SWAGGER]")[
+    "get-export-with-extensions"
+]["body"]["paths"]["/"]["get"]["x-amazon-apigateway-integration"]["responses"]["default"][
+    "responseTemplates"
+]["text/html"]
 
 
 def method(verb: str, integration: dict[str, Any], responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -50,8 +50,12 @@ def method(verb: str, integration: dict[str, Any], responses: dict[str, Any], **
 def http(verb: str, uri: str, **extra: Any) -> dict[str, Any]:
     response = {"statusCode": "200", "responseParameters": {f"{CORS}Origin": "'*'"}}
     return {
-        "type": "HTTP", "httpMethod": verb, "uri": uri, "connectionType": "INTERNET",
-        "integrationResponses": {"200": response}, **extra,
+        "type": "HTTP",
+        "httpMethod": verb,
+        "uri": uri,
+        "connectionType": "INTERNET",
+        "integrationResponses": {"200": response},
+        **extra,
     }
 
 
@@ -62,7 +66,8 @@ def cors_mock(methods: str) -> dict[str, Any]:
         f"{CORS}Origin": "'*'",
     }
     return {
-        "type": "MOCK", "requestTemplates": MOCK_TEMPLATES,
+        "type": "MOCK",
+        "requestTemplates": MOCK_TEMPLATES,
         "integrationResponses": {"200": {"statusCode": "200", "responseParameters": parameters}},
     }
 
@@ -83,22 +88,29 @@ def petstore() -> dict[str, Any]:
     root_get = method(
         "GET",
         {
-            "type": "MOCK", "requestTemplates": MOCK_TEMPLATES,
-            "integrationResponses": {"200": {
-                "statusCode": "200",
-                "responseParameters": {"method.response.header.Content-Type": "'text/html'"},
-                "responseTemplates": {"text/html": HTML},
-            }},
+            "type": "MOCK",
+            "requestTemplates": MOCK_TEMPLATES,
+            "integrationResponses": {
+                "200": {
+                    "statusCode": "200",
+                    "responseParameters": {"method.response.header.Content-Type": "'text/html'"},
+                    "responseTemplates": {"text/html": HTML},
+                }
+            },
         },
         {"responseParameters": {"method.response.header.Content-Type": False}},
     )
     pets = {
         "GET": method(
             "GET",
-            http("GET", PETSTORE_URI, requestParameters={
-                "integration.request.querystring.page": "method.request.querystring.page",
-                "integration.request.querystring.type": "method.request.querystring.type",
-            }),
+            http(
+                "GET",
+                PETSTORE_URI,
+                requestParameters={
+                    "integration.request.querystring.page": "method.request.querystring.page",
+                    "integration.request.querystring.type": "method.request.querystring.type",
+                },
+            ),
             response("Pets", "Origin"),
             requestParameters={
                 "method.request.querystring.type": False,
@@ -106,8 +118,11 @@ def petstore() -> dict[str, Any]:
             },
         ),
         "POST": method(
-            "POST", http("POST", PETSTORE_URI), response("NewPetResponse", "Origin"),
-            operationName="CreatePet", requestModels={"application/json": "NewPet"},
+            "POST",
+            http("POST", PETSTORE_URI),
+            response("NewPetResponse", "Origin"),
+            operationName="CreatePet",
+            requestModels={"application/json": "NewPet"},
         ),
         "OPTIONS": method(
             "OPTIONS", cors_mock("POST,GET,OPTIONS"), response("Empty", "Origin", "Methods", "Headers")
@@ -117,34 +132,63 @@ def petstore() -> dict[str, Any]:
     pet = {
         "GET": method(
             "GET",
-            http("GET", PETSTORE_URI + "/{petId}", requestParameters={
-                "integration.request.path.petId": "method.request.path.petId",
-            }),
-            response("Pet", "Origin"), operationName="GetPet", requestParameters=path_param,
+            http(
+                "GET",
+                PETSTORE_URI + "/{petId}",
+                requestParameters={
+                    "integration.request.path.petId": "method.request.path.petId",
+                },
+            ),
+            response("Pet", "Origin"),
+            operationName="GetPet",
+            requestParameters=path_param,
         ),
         "OPTIONS": method(
-            "OPTIONS", cors_mock("GET,OPTIONS"), response("Empty", "Origin", "Methods", "Headers"),
+            "OPTIONS",
+            cors_mock("GET,OPTIONS"),
+            response("Empty", "Origin", "Methods", "Headers"),
             requestParameters=path_param,
         ),
     }
-    pet_schema = {"type": "object", "properties": {
-        "id": {"type": "integer"}, "type": {"type": "string"}, "price": {"type": "number"},
-    }}
+    pet_schema = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "type": {"type": "string"},
+            "price": {"type": "number"},
+        },
+    }
     models = [
         model("Pets", {"type": "array", "items": {"$ref": "#/definitions/Pet"}}),
         model("Empty", {"type": "object"}),
-        model("NewPetResponse", {"type": "object", "properties": {
-            "pet": {"$ref": "#/definitions/Pet"}, "message": {"type": "string"},
-        }}),
+        model(
+            "NewPetResponse",
+            {
+                "type": "object",
+                "properties": {
+                    "pet": {"$ref": "#/definitions/Pet"},
+                    "message": {"type": "string"},
+                },
+            },
+        ),
         model("Pet", pet_schema),
-        model("NewPet", {"type": "object", "properties": {
-            "type": {"$ref": "#/definitions/PetType"}, "price": {"type": "number"},
-        }}),
+        model(
+            "NewPet",
+            {
+                "type": "object",
+                "properties": {
+                    "type": {"$ref": "#/definitions/PetType"},
+                    "price": {"type": "number"},
+                },
+            },
+        ),
         model("PetType", {"type": "string", "enum": ["dog", "cat", "fish", "bird", "gecko"]}),
     ]
     return {
         "restApi": {
-            "id": API_ID, "name": "PetStore", "apiKeySource": "HEADER",
+            "id": API_ID,
+            "name": "PetStore",
+            "apiKeySource": "HEADER",
             "description": "Your first API with Amazon API Gateway. This is a sample API that integrates "
             "via HTTP with our demo Pet Store endpoints",
             "endpointConfiguration": {"types": ["EDGE"], "ipAddressType": "ipv4"},
@@ -166,21 +210,51 @@ def pets() -> dict[str, Any]:
     plain = {"responseParameters": {}}
     return {
         "restApi": {
-            "id": API_ID, "name": "Simple PetStore (Swagger)", "version": "1.0.0", "apiKeySource": "HEADER",
+            "id": API_ID,
+            "name": "Simple PetStore (Swagger)",
+            "version": "1.0.0",
+            "apiKeySource": "HEADER",
             "binaryMediaTypes": ["image/png", "image/jpg"],
             "endpointConfiguration": {"types": ["EDGE"], "ipAddressType": "ipv4"},
         },
         "resources": [
             {"id": "r00t", "path": "/"},
-            {"id": "pets", "path": "/pets", "resourceMethods": {"GET": method("GET", {
-                "type": "HTTP", "httpMethod": "GET", "uri": uri, "connectionType": "INTERNET",
-                "integrationResponses": {"200": {"statusCode": "200"}},
-            }, plain)}},
-            {"id": "petid", "path": "/pets/{petId}", "resourceMethods": {"GET": method("GET", {
-                "type": "HTTP", "httpMethod": "GET", "uri": uri + "/{id}", "connectionType": "INTERNET",
-                "requestParameters": {"integration.request.path.id": "method.request.path.petId"},
-                "integrationResponses": {"200": {"statusCode": "200"}},
-            }, plain, requestParameters={"method.request.path.petId": True})}},
+            {
+                "id": "pets",
+                "path": "/pets",
+                "resourceMethods": {
+                    "GET": method(
+                        "GET",
+                        {
+                            "type": "HTTP",
+                            "httpMethod": "GET",
+                            "uri": uri,
+                            "connectionType": "INTERNET",
+                            "integrationResponses": {"200": {"statusCode": "200"}},
+                        },
+                        plain,
+                    )
+                },
+            },
+            {
+                "id": "petid",
+                "path": "/pets/{petId}",
+                "resourceMethods": {
+                    "GET": method(
+                        "GET",
+                        {
+                            "type": "HTTP",
+                            "httpMethod": "GET",
+                            "uri": uri + "/{id}",
+                            "connectionType": "INTERNET",
+                            "requestParameters": {"integration.request.path.id": "method.request.path.petId"},
+                            "integrationResponses": {"200": {"statusCode": "200"}},
+                        },
+                        plain,
+                        requestParameters={"method.request.path.petId": True},
+                    )
+                },
+            },
         ],
         "models": [],
         "requestValidators": [],
