@@ -1,8 +1,9 @@
-"""The ``apigate`` command line: ``apigate serve`` now; import/deploy/export join the group later.
+"""The ``apigate`` command line: ``apigate serve``, and the client commands of ``commands/``.
 
 Every flag of ``serve`` has an ``APIGATE_*`` environment variable; a flag given on the command line
 wins. Mistakes (a port out of range, an unknown region, ...) print one line on stderr and exit 2,
-the conventional status for usage errors -- never a traceback.
+the conventional status for usage errors -- never a traceback. The client commands exit 1 when the
+gateway refuses or fails a request (see ``commands/common.py``).
 """
 
 from __future__ import annotations
@@ -15,17 +16,28 @@ from typing import NoReturn
 
 import click
 
-from apigate import __version__, config
+from apigate import __version__, commands, config
 from apigate.config import Settings, SettingsError
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 USAGE_ERROR = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_CODES = (
+    "Exit status: 0 done; 1 the gateway refused or failed the request, or could not be reached "
+    "(one line: AWS's error code and message); 2 a usage error (bad flag, argument or file)."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, "--version", prog_name="apigate", message="%(prog)s %(version)s")
 def cli() -> None:
-    """apigate: a self-hostable, AWS-compatible Amazon API Gateway."""
+    """apigate: a self-hostable, AWS-compatible Amazon API Gateway.
+
+    `apigate serve` runs the gateway; the other commands talk to a running one (--endpoint, default
+    http://127.0.0.1:4566, or APIGATE_ENDPOINT) with botocore, the wire of boto3 and the AWS CLI.
+    No AWS configuration is read or needed.
+    """
 
 
 def settings_from_flags(
@@ -109,6 +121,9 @@ def serve(
         lambda_concurrency=lambda_concurrency,
     )
     run(settings)
+
+
+commands.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
