@@ -8,6 +8,7 @@ from apigate.control import (  # noqa: F401
     documentation_versions,
     exports,
     gateway_responses,
+    imports,
     integrations,
     methods,
     request_validators,
