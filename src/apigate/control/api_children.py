@@ -10,12 +10,30 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from apigate import ids
-from apigate.control.common import KIND_RESOURCE, public
+from apigate.control.common import KIND_RESOURCE, KIND_RESTAPI, public
+from apigate.control.errors import NotFoundException
 from apigate.control.paging import paginate
 
 if TYPE_CHECKING:
-    from apigate.control.registry import Params
+    from apigate.control.registry import ControlContext, Params
     from apigate.store.base import Transaction
+
+
+async def api_exists(tx: Transaction, ctx: ControlContext, rest_api_id: str) -> bool:
+    """Whether the RestApi exists in the caller's region."""
+    api = await tx.get(KIND_RESTAPI, rest_api_id)
+    return api is not None and api.get("_region", ctx.region) == ctx.region
+
+
+async def get_child(
+    tx: Transaction, ctx: ControlContext, kind: str, rest_api_id: str, child_id: str, not_found: str
+) -> dict[str, Any]:
+    """The ``{restApiId}/{child_id}`` document. Unlike Stage or Deployment lookups, AWS answers an
+    unknown API here with the child's own 404 (recorded for RequestValidator and DocumentationPart)."""
+    doc = await tx.get(kind, f"{rest_api_id}/{child_id}")
+    if doc is None or not await api_exists(tx, ctx, rest_api_id):
+        raise NotFoundException(not_found)
+    return doc
 
 
 async def new_child_id(tx: Transaction, kind: str, rest_api_id: str) -> str:

@@ -16,9 +16,17 @@ import re
 from typing import Any
 
 from apigate.control import common
-from apigate.control.api_children import children, method_using, new_child_id, page_of, stamp
-from apigate.control.common import KIND_AUTHORIZER, KIND_RESTAPI, public
-from apigate.control.errors import BadRequestException, ConflictException, NotFoundException
+from apigate.control.api_children import (
+    api_exists,
+    children,
+    get_child,
+    method_using,
+    new_child_id,
+    page_of,
+    stamp,
+)
+from apigate.control.common import KIND_AUTHORIZER, public
+from apigate.control.errors import BadRequestException, ConflictException
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
 from apigate.store.base import Transaction
@@ -96,13 +104,9 @@ def _ttl(value: str) -> int:
 async def get_authorizer(
     tx: Transaction, ctx: ControlContext, rest_api_id: str, authorizer_id: str
 ) -> dict[str, Any]:
-    """The Authorizer; an unknown API answers the same 404 as an unknown authorizer (like AWS's
-    RequestValidator and DocumentationPart lookups, which were recorded)."""
-    doc = await tx.get(KIND_AUTHORIZER, f"{rest_api_id}/{authorizer_id}")
-    api = await tx.get(KIND_RESTAPI, rest_api_id) if doc is not None else None
-    if doc is None or api is None or api.get("_region", ctx.region) != ctx.region:
-        raise NotFoundException(MSG_NOT_FOUND)
-    return doc
+    """The Authorizer; an unknown API answers the same 404 as an unknown authorizer (assumed like
+    AWS's RequestValidator and DocumentationPart lookups, which were recorded)."""
+    return await get_child(tx, ctx, KIND_AUTHORIZER, rest_api_id, authorizer_id, MSG_NOT_FOUND)
 
 
 @operation("apigateway", "CreateAuthorizer")
@@ -113,8 +117,7 @@ async def create_authorizer(ctx: ControlContext, params: Params) -> Output:
         doc.pop("providerARNs", None)
     check_authorizer(doc)
     async with ctx.store.transaction() as tx:
-        api = await tx.get(KIND_RESTAPI, rest_api_id)
-        if api is None or api.get("_region", ctx.region) != ctx.region:
+        if not await api_exists(tx, ctx, rest_api_id):
             raise ConflictException(MSG_NO_API)
         doc["id"] = await new_child_id(tx, KIND_AUTHORIZER, rest_api_id)
         await tx.put(KIND_AUTHORIZER, f"{rest_api_id}/{doc['id']}", stamp(doc))

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 
 from apigate.control import common
-from apigate.control.api_children import children, new_child_id, page_of, stamp
-from apigate.control.common import KIND_DOCUMENTATION_PART, KIND_RESTAPI, public
+from apigate.control.api_children import children, get_child, new_child_id, page_of, stamp
+from apigate.control.common import KIND_DOCUMENTATION_PART, public
 from apigate.control.errors import BadRequestException, ConflictException, NotFoundException
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
@@ -87,16 +87,8 @@ def check_properties(properties: Any) -> str:
     return str(properties)
 
 
-async def _api_exists(tx: Transaction, ctx: ControlContext, rest_api_id: str) -> bool:
-    api = await tx.get(KIND_RESTAPI, rest_api_id)
-    return api is not None and api.get("_region", ctx.region) == ctx.region
-
-
 async def get_part(tx: Transaction, ctx: ControlContext, rest_api_id: str, part_id: str) -> dict[str, Any]:
-    doc = await tx.get(KIND_DOCUMENTATION_PART, f"{rest_api_id}/{part_id}")
-    if doc is None or not await _api_exists(tx, ctx, rest_api_id):
-        raise NotFoundException(MSG_NOT_FOUND)
-    return doc
+    return await get_child(tx, ctx, KIND_DOCUMENTATION_PART, rest_api_id, part_id, MSG_NOT_FOUND)
 
 
 async def _add_part(

@@ -107,7 +107,11 @@ def _key(rest_api_id: str, response_type: str) -> str:
     return f"{rest_api_id}/{response_type}"
 
 
-async def customised_responses(tx: Transaction, rest_api_id: str) -> dict[str, dict[str, Any]]:
+async def customised_responses(
+    tx: Transaction, ctx: ControlContext, rest_api_id: str
+) -> dict[str, dict[str, Any]]:
+    """The API's customised responses by type (AWS's NotFoundException if the API is unknown)."""
+    await get_rest_api(tx, ctx, rest_api_id)
     return {
         doc["responseType"]: doc
         for _, doc in await tx.list(KIND_GATEWAY_RESPONSE, f"{rest_api_id}/")
@@ -129,8 +133,7 @@ async def put_gateway_response(ctx: ControlContext, params: Params) -> Output:
 async def get_gateway_response(ctx: ControlContext, params: Params) -> Output:
     rest_api_id = params["restApiId"]
     async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, rest_api_id)
-        customised = await customised_responses(tx, rest_api_id)
+        customised = await customised_responses(tx, ctx, rest_api_id)
     return effective(params["responseType"], customised)
 
 
@@ -139,8 +142,7 @@ async def get_gateway_responses(ctx: ControlContext, params: Params) -> Output:
     """Every response type, customised or not (AWS lists all 21)."""
     rest_api_id = params["restApiId"]
     async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, rest_api_id)
-        customised = await customised_responses(tx, rest_api_id)
+        customised = await customised_responses(tx, ctx, rest_api_id)
     items = [effective(response_type, customised) for response_type in RESPONSE_TYPES]
     return paginate(items, params.get("position"), params.get("limit"))
 
@@ -170,8 +172,7 @@ async def update_gateway_response(ctx: ControlContext, params: Params) -> Output
     operations = params.get("patchOperations") or []
     raise_validation(common.patch_op_violations("updateGatewayResponseInput", operations))
     async with ctx.store.transaction() as tx:
-        await get_rest_api(tx, ctx, rest_api_id)
-        current = effective(response_type, await customised_responses(tx, rest_api_id))
+        current = effective(response_type, await customised_responses(tx, ctx, rest_api_id))
         new = apply_patch(current, operations, UPDATE_SPEC)
         raise_validation(common.status_code_violations(new["statusCode"]) if "statusCode" in new else [])
         new["defaultResponse"] = False

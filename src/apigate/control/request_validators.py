@@ -11,9 +11,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apigate.control import common
-from apigate.control.api_children import children, method_using, new_child_id, page_of, stamp
-from apigate.control.common import KIND_REQUEST_VALIDATOR, KIND_RESTAPI, public
-from apigate.control.errors import BadRequestException, ConflictException, NotFoundException
+from apigate.control.api_children import (
+    api_exists,
+    children,
+    get_child,
+    method_using,
+    new_child_id,
+    page_of,
+    stamp,
+)
+from apigate.control.common import KIND_REQUEST_VALIDATOR, public
+from apigate.control.errors import BadRequestException, ConflictException
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
 
@@ -24,18 +32,10 @@ MSG_NOT_FOUND = "Invalid Request Validator identifier specified"
 MSG_BLANK_NAME = "Request Validator name cannot be blank"
 
 
-async def _api_exists(tx: Transaction, ctx: ControlContext, rest_api_id: str) -> bool:
-    api = await tx.get(KIND_RESTAPI, rest_api_id)
-    return api is not None and api.get("_region", ctx.region) == ctx.region
-
-
 async def get_validator(
     tx: Transaction, ctx: ControlContext, rest_api_id: str, validator_id: str
 ) -> dict[str, Any]:
-    doc = await tx.get(KIND_REQUEST_VALIDATOR, f"{rest_api_id}/{validator_id}")
-    if doc is None or not await _api_exists(tx, ctx, rest_api_id):
-        raise NotFoundException(MSG_NOT_FOUND)
-    return doc
+    return await get_child(tx, ctx, KIND_REQUEST_VALIDATOR, rest_api_id, validator_id, MSG_NOT_FOUND)
 
 
 @operation("apigateway", "CreateRequestValidator")
@@ -44,7 +44,7 @@ async def create_request_validator(ctx: ControlContext, params: Params) -> Outpu
     if params.get("name") == "":
         raise BadRequestException(MSG_BLANK_NAME)
     async with ctx.store.transaction() as tx:
-        if not await _api_exists(tx, ctx, rest_api_id):
+        if not await api_exists(tx, ctx, rest_api_id):
             raise BadRequestException("Invalid REST API identifier specified")
         doc: dict[str, Any] = {"id": await new_child_id(tx, KIND_REQUEST_VALIDATOR, rest_api_id)}
         if params.get("name") is not None:
