@@ -10,6 +10,7 @@ gateway's event loop; the clients themselves run in a worker thread (botocore is
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,14 +25,12 @@ INPROCESS_ENDPOINT = "http://apigate.inprocess"
 Asgi = Any  # an ASGI app: (scope, receive, send) -> awaitable
 
 
-class _Body:
-    """The ``raw`` of an AWSResponse: botocore reads it with ``stream()``."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
+class _Body(io.BytesIO):
+    """The ``raw`` of an AWSResponse: botocore reads it with ``stream()``, or with ``read()`` when
+    the output is a streaming blob (GetExport's document)."""
 
     def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.data
+        yield self.getvalue()
 
 
 async def _answer(app: Asgi, request: AWSPreparedRequest) -> tuple[int, list[tuple[str, str]], bytes]:
