@@ -1,110 +1,138 @@
 """The example API that ``make serve`` (``apigate serve --example``) installs on an empty state.
 
-It is created through the same operation handlers the management API uses, so it is validated
-exactly like an API made with boto3, and it is an ordinary API afterwards (it can be changed,
-redeployed or deleted).
+The petstore of ``examples/petstore/`` is installed as a user would with the CLI: its function is
+zipped and deployed (``apigate functions deploy``), its OpenAPI document imported
+(``apigate import``) and deployed to two stages (``apigate deploy``). The same client code runs,
+over botocore clients answered by the gateway's own management API in process
+(``client/inprocess.py``): every request is parsed and validated like one sent by boto3, and the
+result is an ordinary API that can be changed, redeployed or deleted.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from apigate import ids
-from apigate.control.registry import HANDLERS, ControlContext
+from botocore.exceptions import ClientError
+
+from apigate.client import apis, functions
+from apigate.client.errors import error_code
+from apigate.client.inprocess import inprocess_clients
 
 if TYPE_CHECKING:
+    from apigate.client.session import Clients
     from apigate.server import Services
 
 log = logging.getLogger(__name__)
 
-EXAMPLE_NAME = "apigate-example"
-STAGE = "dev"
-
-HELLO_TEMPLATE = """{
-  "message": "Hello from apigate",
-  "stage": "$context.stage",
-  "name": "$util.escapeJavaScript($input.params('name'))",
-  "requestId": "$context.requestId"
-}"""
-
-PET_TEMPLATE = """#set($id = $input.params('petId'))
-{"id": "$id", "name": "pet-$id", "greeting": "$stageVariables.greeting"}"""
+# The source checkout's examples/ (src/apigate/examples.py -> the repository root).
+EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "examples" / "petstore"
+FUNCTION = "petstore-pets"
+RUNTIME = "python3.12"
+HANDLER = "app.handler"
+ENVIRONMENT = {"STORE_NAME": "apigate petstore"}
+STATEMENT_ID = "petstore-apigateway"
+# The ARNs of the document name apigate's default region and account; installed elsewhere they are
+# rewritten to the gateway's own.
+DOCUMENT_ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:"
 
 
-async def _call(ctx: ControlContext, operation: str, **params: Any) -> dict[str, Any]:
-    import apigate.control.operations  # noqa: F401  (registers the handlers)
+@dataclass(frozen=True, slots=True)
+class StageSetup:
+    name: str
+    lambda_alias: str  # the function alias the stage's Lambda integrations invoke
+    greeting: str
+    description: str
 
-    result = await HANDLERS[("apigateway", operation)](ctx, params)
-    return result or {}
 
-
-async def _mock_method(
-    ctx: ControlContext, api_id: str, resource_id: str, template: str, params: dict[str, bool] | None = None
-) -> None:
-    await _call(
-        ctx, "PutMethod", restApiId=api_id, resourceId=resource_id, httpMethod="GET",
-        authorizationType="NONE", requestParameters=params or {},
-    )
-    await _call(
-        ctx, "PutMethodResponse", restApiId=api_id, resourceId=resource_id, httpMethod="GET",
-        statusCode="200",
-    )
-    await _call(
-        ctx, "PutIntegration", restApiId=api_id, resourceId=resource_id, httpMethod="GET", type="MOCK",
-        requestTemplates={"application/json": '{"statusCode": 200}'},
-    )
-    await _call(
-        ctx, "PutIntegrationResponse", restApiId=api_id, resourceId=resource_id, httpMethod="GET",
-        statusCode="200", responseTemplates={"application/json": template},
-    )
+# dev runs the function's $LATEST code (alias dev), prod the published version of alias live.
+STAGES = (
+    StageSetup("dev", "dev", "Hello from dev", "Development: the function's latest code"),
+    StageSetup("prod", "live", "Hello", "Production: the function version of alias live"),
+)
 
 
 async def install(services: Services) -> list[str]:
-    """Create and deploy the example API unless one exists; returns the curl lines to try it."""
+    """Install and deploy the petstore; returns the curl lines to try each route."""
     settings = services.settings
-    ctx = ControlContext(
-        store=services.store, settings=settings, region=settings.region,
-        account_id=settings.account_id, request_id=ids.request_id(), services=services,
+    clients = inprocess_clients(services.management, asyncio.get_running_loop(), settings.region)
+    base_url = f"http://{_local_host(settings.host)}:{settings.port}"
+    return await asyncio.to_thread(install_petstore, clients, base_url, settings.account_id, EXAMPLE_DIR)
+
+
+def _local_host(host: str) -> str:
+    """Where a local client reaches a gateway bound to ``host`` (wildcards: loopback)."""
+    wildcard = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
+    return wildcard.get(host, f"[{host}]" if ":" in host else host)
+
+
+def install_petstore(clients: Clients, base_url: str, account_id: str, directory: Path) -> list[str]:
+    """The whole installation, with the CLI's client code (synchronous botocore clients)."""
+    lambda_, apigateway = clients.lambda_, clients.apigateway
+    spec = functions.FunctionSpec(
+        name=FUNCTION, runtime=RUNTIME, handler=HANDLER, environment=ENVIRONMENT,
+        role=f"arn:aws:iam::{account_id}:role/apigate-lambda",
     )
-    existing = await _call(ctx, "GetRestApis", limit=500)
-    api = next((a for a in existing.get("items", []) if a.get("name") == EXAMPLE_NAME), None)
-    if api is None:
-        api = await _create(ctx, settings.port)
-    base = f"http://localhost:{settings.port}/restapis/{api['id']}/{STAGE}/_user_request_"
-    return [
-        f"curl '{base}/hello?name=World'",
-        f"curl '{base}/pets/42'",
-        f"curl '{base}/health'",
-        f"curl 'http://{api['id']}.execute-api.localhost:{settings.port}/{STAGE}/hello'",
+    code = functions.zip_directory(directory / "functions" / "pets")
+    functions.deploy_function(lambda_, code, spec, alias="live")  # publishes version 1 for prod
+    functions.point_alias(lambda_, FUNCTION, "dev", "$LATEST")
+
+    document = (directory / "openapi.yaml").read_text()
+    document = document.replace(DOCUMENT_ARN_PREFIX, f"arn:aws:lambda:{clients.region}:{account_id}:")
+    api = apis.import_api(apigateway, document.encode())
+    api_id = str(api["id"])
+    for warning in api.get("warnings") or ():
+        log.warning("example import: %s", warning)
+
+    source_arn = f"arn:aws:execute-api:{clients.region}:{account_id}:{api_id}/*"
+    for stage in STAGES:
+        _allow_api(lambda_, stage.lambda_alias, source_arn)
+        self_base = apis.invoke_url(base_url, api_id, stage.name).removeprefix("http://").rstrip("/")
+        variables = {"lambdaAlias": stage.lambda_alias, "greeting": stage.greeting, "selfBase": self_base}
+        apis.deploy(apigateway, api_id, stage.name, description=stage.description, variables=variables)
+    log.info("installed the example API petstore (%s)", api_id)
+    return curl_lines(base_url, api_id)
+
+
+def _allow_api(lambda_: Any, alias: str, source_arn: str) -> None:
+    """Let API Gateway invoke the alias from this API (replacing a statement of an earlier install)."""
+    try:
+        lambda_.remove_permission(FunctionName=FUNCTION, Qualifier=alias, StatementId=STATEMENT_ID)
+    except ClientError as exc:
+        if error_code(exc) != "ResourceNotFoundException":
+            raise
+    lambda_.add_permission(
+        FunctionName=FUNCTION, Qualifier=alias, StatementId=STATEMENT_ID, Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com", SourceArn=source_arn,
+    )
+
+
+def curl_lines(base_url: str, api_id: str) -> list[str]:
+    """One line per route (and per stage where the stages differ), each with what it shows."""
+    dev = apis.invoke_url(base_url, api_id, "dev")
+    prod = apis.invoke_url(base_url, api_id, "prod")
+    new_pet = '{"name": "Kiki", "type": "bird", "price": 42}'
+
+    def curl(url: str, note: str, *options: str) -> str:
+        return " ".join(["curl", *options, shlex.quote(url), f"  # {note}"])
+
+    lines = [
+        curl(f"{dev}hello?name=World", "MOCK + mapping templates (stage variable greeting)"),
+        curl(f"{prod}hello?name=World", "the same MOCK on prod: another greeting"),
+        curl(f"{dev}pets", "Lambda proxy: $LATEST through alias dev"),
+        curl(f"{dev}pets?type=cat", "Lambda proxy with a query string"),
+        curl(f"{dev}pets/2", "Lambda proxy with a path parameter"),
+        curl(f"{dev}pets/99", "the function answers 404"),
+        curl(f"{dev}pets", "Lambda proxy: a POST with a JSON body (201)", "-X", "POST",
+             "-H", shlex.quote("Content-Type: application/json"), "-d", shlex.quote(new_pet)),
+        curl(f"{prod}pets", "prod: version 1 through alias live"),
+        curl(f"{dev}relay/hello?name=relay", "HTTP_PROXY to this stage's own /hello"),
     ]
-
-
-async def _create(ctx: ControlContext, port: int) -> dict[str, Any]:
-    api = await _call(ctx, "CreateRestApi", name=EXAMPLE_NAME, description="Installed by apigate --example")
-    api_id, root = api["id"], api["rootResourceId"]
-
-    hello = await _call(ctx, "CreateResource", restApiId=api_id, parentId=root, pathPart="hello")
-    await _mock_method(ctx, api_id, hello["id"], HELLO_TEMPLATE, {"method.request.querystring.name": False})
-
-    pets = await _call(ctx, "CreateResource", restApiId=api_id, parentId=root, pathPart="pets")
-    pet = await _call(ctx, "CreateResource", restApiId=api_id, parentId=pets["id"], pathPart="{petId}")
-    await _mock_method(ctx, api_id, pet["id"], PET_TEMPLATE)
-
-    # An HTTP_PROXY whose backend host comes from a stage variable: the gateway's own health check.
-    health = await _call(ctx, "CreateResource", restApiId=api_id, parentId=root, pathPart="health")
-    await _call(
-        ctx, "PutMethod", restApiId=api_id, resourceId=health["id"], httpMethod="GET",
-        authorizationType="NONE",
-    )
-    await _call(
-        ctx, "PutIntegration", restApiId=api_id, resourceId=health["id"], httpMethod="GET",
-        type="HTTP_PROXY", integrationHttpMethod="GET",
-        uri="http://${stageVariables.backendHost}/_apigate/health",
-    )
-    await _call(
-        ctx, "CreateDeployment", restApiId=api_id, stageName=STAGE, description="example",
-        variables={"greeting": "hello", "backendHost": f"127.0.0.1:{port}"},
-    )
-    log.info("installed example API %s", api_id)
-    return api
+    if "//127.0.0.1:" in base_url:  # *.localhost names reach loopback (curl resolves them itself)
+        host_form = base_url.replace("//127.0.0.1:", f"//{api_id}.execute-api.localhost:", 1)
+        lines.append(curl(f"{host_form}/dev/pets/1", "the host form of the invoke URL"))
+    return lines
