@@ -22,6 +22,9 @@ from apigate.client.session import DEFAULT_REGION, Clients, connect
 # Never contacted: the hook answers every request before botocore would open a connection.
 INPROCESS_ENDPOINT = "http://apigate.inprocess"
 
+# As long as the CLI waits for a gateway (its read timeout): a stuck loop fails the install, no hang.
+_ANSWER_TIMEOUT_S = 120.0
+
 Asgi = Any  # an ASGI app: (scope, receive, send) -> awaitable
 
 
@@ -81,7 +84,7 @@ def inprocess_clients(app: Asgi, loop: asyncio.AbstractEventLoop, region: str = 
 
     def hand_over(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
         future = asyncio.run_coroutine_threadsafe(_answer(app, request), loop)
-        status, headers, body = future.result()
+        status, headers, body = future.result(_ANSWER_TIMEOUT_S)
         return AWSResponse(request.url, status, headers, _Body(body))
 
     for client in (clients.apigateway, clients.lambda_):
