@@ -12,16 +12,20 @@ from tests.support.recorded import ours
 _TEMPLATES = ("requestTemplates", "responseTemplates")
 
 
-def body_of(doc: dict[str, Any] | str) -> bytes:
+def body_of(doc: dict[str, Any] | str | bytes) -> bytes:
+    if isinstance(doc, bytes):
+        return doc
     return (doc if isinstance(doc, str) else json.dumps(doc)).encode()
 
 
-async def import_doc(client: GatewayClient, doc: dict[str, Any] | str, **params: Any) -> dict[str, Any]:
+async def import_doc(
+    client: GatewayClient, doc: dict[str, Any] | str | bytes, **params: Any
+) -> dict[str, Any]:
     return await client.call("ImportRestApi", body=body_of(doc), **params)
 
 
 async def put_doc(
-    client: GatewayClient, api_id: str, doc: dict[str, Any] | str, **params: Any
+    client: GatewayClient, api_id: str, doc: dict[str, Any] | str | bytes, **params: Any
 ) -> dict[str, Any]:
     return await client.call("PutRestApi", restApiId=api_id, body=body_of(doc), **params)
 
@@ -54,7 +58,7 @@ def _error(error: ApiError) -> dict[str, Any]:
 
 async def resources(client: GatewayClient, api_id: str) -> dict[str, Any]:
     """GetResources sorted by path, as the recorded tests list them."""
-    listed = ours(await client.call("GetResources", restApiId=api_id))
+    listed = ours(await client.call("GetResources", restApiId=api_id, limit=500))
     listed["items"] = sorted(listed["items"], key=lambda r: r["path"])
     return listed
 

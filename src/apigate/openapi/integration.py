@@ -55,7 +55,7 @@ def build_integration(
         params["tlsConfig"] = dict(extension["tlsConfig"])
     for member in ("requestParameters", "requestTemplates"):
         if extension.get(member) is not None:
-            params[member] = where.strings(member, extension[member])
+            params[member] = where.strings(member, extension[member]) or None
     integration = new_integration(params, resource["id"])
     with issues.unable(f"Unable to put integration on '{verb}' for resource at path '{path}'"):
         check_integration(integration, method)
@@ -80,8 +80,9 @@ def _responses(raw: Any, method: dict[str, Any], where: _Where) -> dict[str, Any
         if pattern != "default":
             response["selectionPattern"] = str(pattern)
         for member in ("responseParameters", "responseTemplates"):
-            if spec.get(member) is not None:
-                response[member] = where.strings(member, spec[member])
+            kept = where.strings(member, spec[member]) if spec.get(member) is not None else None
+            if kept:
+                response[member] = kept
         if spec.get("contentHandling"):
             response["contentHandling"] = str(spec["contentHandling"]).upper()
         with where.issues.unable(what):
