@@ -46,6 +46,24 @@ def _target_lines(points: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _import_lines(imported: dict[str, Any] | None) -> list[str]:
+    """The ImportRestApi timing (``bench/imports.py``); older results have none."""
+    if not imported:
+        return []
+    if "error" in imported:
+        return ["## ImportRestApi", "", f"error: {imported['error']}", ""]
+    return [
+        "## ImportRestApi",
+        "",
+        f"ImportRestApi of the {imported['operations']}-operation document "
+        f"(`tests/fixtures/openapi/{imported['document']}`, {imported['bytes'] / 1024:,.0f} KB): "
+        f"{imported['median_ms']:.0f} ms (median of {imported['runs']} runs; "
+        f"min {imported['min_ms']:.0f} ms, max {imported['max_ms']:.0f} ms; boto3's wall-clock time, "
+        "the API written in one transaction).",
+        "",
+    ]
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
@@ -72,6 +90,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         *_target_lines(results["points"]),
         "",
+        *_import_lines(results.get("import")),
         "The baseline is the raw-ASGI backend (`bench/backend.py`) under granian on the gateway's core:",
         "the ceiling of any Python ASGI app there. During the HTTP_PROXY runs the backend sits on a CPU",
         "of its own when there is a third one, else beside wrk — never on the gateway's CPU. The AWS_PROXY",

@@ -28,7 +28,7 @@ from typing import Any
 
 from tests.e2e.harness import Gateway, free_port, http_request, start_gateway
 
-from bench import apis, machine, report, workers, wrk
+from bench import apis, imports, machine, report, workers, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -208,15 +208,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"apigate bench: {placement.description}", flush=True)
     described = machine.describe()  # before the run: its load average is the machine's, not ours
     points = run_baseline(args, placement) + run_gateway(args, placement)
+    imported = imports.run(placement.gateway)
     results = {"machine": described, "placement": placement.description,
-               "duration_s": args.duration, "warmup_s": args.warmup, "points": points}
+               "duration_s": args.duration, "warmup_s": args.warmup, "points": points, "import": imported}
     args.results_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     raw_path = args.results_dir / f"{stamp}.json"
     raw_path.write_text(json.dumps(results, indent=2))
     args.output.write_text(report.render(results))
     print(f"wrote {args.output} and {raw_path}", flush=True)
-    return 1 if any("error" in p for p in points) else 0
+    return 1 if any("error" in p for p in [*points, imported]) else 0
 
 
 if __name__ == "__main__":

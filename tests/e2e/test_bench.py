@@ -71,6 +71,7 @@ def test_short_bench_run_writes_its_report(tmp_path: Path) -> None:
     assert "| MOCK + response template | 4 |" in text
     assert "| AWS_PROXY to a warm Lambda function | 4 |" in text
     assert "## Targets" in text
+    assert "ImportRestApi of the 240-operation document" in text
 
 
 def test_function_workers_are_found_and_moved() -> None:
