@@ -55,9 +55,15 @@ def _parse(data: bytes) -> Any:
     except orjson.JSONDecodeError:
         pass
     try:
-        return _json_types(yaml.load(data, Loader=_Loader), [MAX_YAML_NODES])
+        return _json_types(yaml.load(data, Loader=_Loader), [_node_budget(len(data))])
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
         raise BadRequestException(INVALID_INPUT) from None
+
+
+def _node_budget(size: int) -> int:
+    """How many nodes a YAML text of ``size`` bytes may hold: without aliases a node takes at least
+    a character or two, so a small text that expands to many more nodes is refused quickly."""
+    return min(MAX_YAML_NODES, 100_000 + 2 * size)
 
 
 def _json_types(node: Any, budget: list[int]) -> Any:
