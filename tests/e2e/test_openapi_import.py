@@ -201,3 +201,25 @@ def test_large_document_every_route(gateway: Gateway, apigw: Any, backend: Backe
                 assert resp.json() == expected, (verb, path, resp)
             calls += 1
     assert calls == 240
+
+
+def test_put_rest_api_on_a_deployed_api(gateway: Gateway, apigw: Any, backend: Backend) -> None:
+    """Overwrite replaces what the next deployment serves; the stage, its variables and the earlier
+    deployment stay (a rollback serves the old document again); merge adds to the definition."""
+    api_id = imported(apigw, "petstore.swagger.json", backend)
+    first = apigw.get_stage(restApiId=api_id, stageName=STAGE)["deploymentId"]
+    put = apigw.put_rest_api(restApiId=api_id, mode="overwrite", body=document("proxy-any.openapi.json"))
+    assert (put["id"], put["name"]) == (api_id, "Greedy proxy")
+    assert call(gateway, api_id, "/health").status == 403  # not deployed yet: the pet store still serves
+    apigw.create_deployment(restApiId=api_id, stageName=STAGE)
+    assert call(gateway, api_id, "/health").json()["status"] == "ok"
+    assert call(gateway, api_id, "/pets").json()["path"] == "/echo/pets"  # now the greedy proxy's
+
+    apigw.put_rest_api(restApiId=api_id, mode="merge", body=document("gateway-responses.swagger.yaml"))
+    apigw.create_deployment(restApiId=api_id, stageName=STAGE)
+    assert call(gateway, api_id, "/ok").json() == {"ok": True}
+    assert call(gateway, api_id, "/health").json()["status"] == "ok"
+
+    apigw.update_stage(restApiId=api_id, stageName=STAGE,
+                       patchOperations=[{"op": "replace", "path": "/deploymentId", "value": first}])
+    assert "Pet Store" in call(gateway, api_id, "/", headers={"Accept": "text/html"}).text
