@@ -96,6 +96,14 @@ def _response(status_code: str, response: Mapping[str, Any]) -> Doc:
     out: Doc = {"description": f"{status_code} response"}
     headers = shared.response_headers(response)
     if headers:
-        out["headers"] = {name: {"schema": dict(STRING)} for name in headers}
+        # OpenAPI 3.0 can say a header is always sent (Swagger 2.0 cannot): the method response's
+        # ``required`` flag survives a re-import.
+        required = response.get("responseParameters") or {}
+        out["headers"] = {
+            name: {"required": True, "schema": dict(STRING)}
+            if required.get(f"method.response.header.{name}")
+            else {"schema": dict(STRING)}
+            for name in headers
+        }
     out["content"] = _content(response.get("responseModels") or {})
     return out
