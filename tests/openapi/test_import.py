@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from apigate.control.registry import HANDLERS
 from apigate.openapi.models import MODEL_URL
 from tests.openapi.support import import_doc, methods_snapshot, models, put_doc, resources
 from tests.support.client import GatewayClient, error_of
@@ -45,6 +46,10 @@ async def state(client: GatewayClient, api_id: str) -> Any:
         "authorizers": await client.call("GetAuthorizers", restApiId=api_id),
         "validators": await client.call("GetRequestValidators", restApiId=api_id),
     }
+
+
+def test_import_operations_have_handlers() -> None:
+    assert {("apigateway", "ImportRestApi"), ("apigateway", "PutRestApi")} <= set(HANDLERS)
 
 
 # --- the fixture documents -----------------------------------------------------------------------
