@@ -229,3 +229,29 @@ def test_round_trip(gateway: Gateway, apigw: Any, backend: Backend, name: str) -
         assert view == expected, f"{form}:\n" + "\n".join(differences(expected, view))
         answers = call_all(gateway, copy, calls)
         assert answers == expected_answers, f"{form}:\n" + "\n".join(differences(expected_answers, answers))
+
+
+def test_round_trip_with_the_aws_cli(gateway: Gateway, apigw: Any, aws_cli: Any, tmp_path: Any) -> None:
+    """``aws apigateway get-export … FILE`` then ``import-rest-api --body fileb://FILE``, as the AWS
+    documentation shows it (the parameter quoted as ``extensions='apigateway'``)."""
+    original = deploy(apigw, document("gateway-responses.swagger.yaml"), {}, None)
+    out = tmp_path / "exported.yaml"
+    result = aws_cli(
+        "apigateway",
+        "get-export",
+        "--rest-api-id",
+        original,
+        "--stage-name",
+        STAGE,
+        "--export-type",
+        "swagger",
+        "--parameters",
+        "extensions='apigateway'",
+        "--accepts",
+        "application/yaml",
+        str(out),
+    )
+    assert result["contentDisposition"].endswith('.yaml"')
+    assert out.read_text().startswith("swagger: '2.0'\n")
+    copy = aws_cli("apigateway", "import-rest-api", "--fail-on-warnings", "--body", f"fileb://{out}")
+    assert management_view(apigw, copy["id"]) == management_view(apigw, original)
