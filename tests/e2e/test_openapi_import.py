@@ -223,3 +223,26 @@ def test_put_rest_api_on_a_deployed_api(gateway: Gateway, apigw: Any, backend: B
     apigw.update_stage(restApiId=api_id, stageName=STAGE,
                        patchOperations=[{"op": "replace", "path": "/deploymentId", "value": first}])
     assert "Pet Store" in call(gateway, api_id, "/", headers={"Accept": "text/html"}).text
+
+
+def test_stage_variables_in_an_imported_uri(gateway: Gateway, apigw: Any, backend: Backend) -> None:
+    """Recorded (test_import_with_stage_variables): an HTTP_PROXY URI made of stage variables calls
+    what the stage names; on a stage without them the call fails with AWS's 500."""
+    uri = "http://${stageVariables.TestHost}/${stageVariables.testPath}?${stageVariables.querystring}"
+    doc = {"openapi": "3.0.1", "info": {"title": "example", "version": "1.0"}, "paths": {"/path1": {"get": {
+        "responses": {"200": {"description": "OK"}},
+        "x-amazon-apigateway-integration": {"type": "HTTP_PROXY", "httpMethod": "POST", "uri": uri,
+                                            "payloadFormatVersion": "1.0"},
+    }}}}
+    api_id = apigw.import_rest_api(body=json.dumps(doc), failOnWarnings=True)["id"]
+    deployment = apigw.create_deployment(restApiId=api_id)["id"]
+    apigw.create_stage(restApiId=api_id, stageName="v1", deploymentId=deployment, variables={
+        "TestHost": backend.host, "testPath": "test-path", "querystring": "qs_key=qs_value"})
+    apigw.create_stage(restApiId=api_id, stageName="v2", deploymentId=deployment)
+
+    ok = invoke(gateway, api_id, "v1", "path1")
+    assert ok.status == 200, ok
+    seen = ok.json()
+    assert (seen["method"], seen["path"], seen["query"]) == ("POST", "/test-path", [["qs_key", "qs_value"]])
+    failed = invoke(gateway, api_id, "v2", "path1")
+    assert (failed.status, failed.json()) == (500, {"message": "Internal server error"}), failed
