@@ -36,7 +36,14 @@ __all__ = [
 EXPORT_TYPES = {"oas30": export_oas30.document, "swagger": export_swagger.document}
 
 # The libyaml emitter when PyYAML has it (10x faster on a 200-operation API), else pure Python.
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):
+    """No ``&id001`` anchors for values that happen to be one object twice: a plain document."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def build_document(export_type: str, source: ExportSource, extensions: Extensions) -> Doc:
