@@ -209,6 +209,8 @@ def test_rendering() -> None:
     assert json.loads(render(doc, as_yaml=False)) == doc
     text = render(doc, as_yaml=True).decode()
     assert text.startswith("openapi: 3.0.1\n") and "'200':" in text
+    shared = {"type": "string"}
+    assert "&" not in render({"a": shared, "b": shared}, as_yaml=True).decode()  # no anchors
     assert (wants_yaml("application/yaml"), wants_yaml("application/json"), wants_yaml(None)) == (
         True,
         False,
