@@ -327,3 +327,27 @@ async def test_imported_api_deploys_and_answers(client: GatewayClient) -> None:
     await client.call("CreateDeployment", restApiId=api["id"], stageName="s")
     resp = await client.invoke(api["id"], "s", "/health")
     assert (resp.status, json.loads(resp.body)) == (200, {"status": "ok", "stage": "s"})
+
+
+async def test_document_level_warnings_and_errors(client: GatewayClient) -> None:
+    doc = oas3({"/": get()}, **{
+        "x-amazon-apigateway-gateway-responses": {"NOPE": {"statusCode": 400}},
+        "x-amazon-apigateway-documentation": {"documentationParts": [{"location": {"type": "PLANET"}}]},
+        "x-amazon-apigateway-request-validator": "missing",
+    })
+    error = await error_of(import_doc(client, doc, failOnWarnings=True))
+    assert error.message.startswith("Warnings found during import:\n\t")
+    api = await import_doc(client, doc)
+    assert api["warnings"] == [
+        "Request validator 'missing' used by 'GET /' is not defined",
+        "Invalid gateway response type 'NOPE': ignored",
+        'Unable to import documentation part 0: Invalid documentation part location: {"type": "PLANET"}',
+    ]
+    throttled = {"THROTTLED": {"statusCode": 99}}
+    bad_status = oas3({"/": get()}, **{"x-amazon-apigateway-gateway-responses": throttled})
+    error = await error_of(import_doc(client, bad_status))
+    assert error.message == (
+        "Errors found during import:\n"
+        "\tUnable to put gateway response 'THROTTLED': Invalid status code specified: 99"
+    )
+    assert await api_ids(client) == [api["id"]]

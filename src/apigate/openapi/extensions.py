@@ -111,7 +111,8 @@ def documentation_parts(spec: Spec, issues: ImportIssues) -> list[dict[str, Any]
         try:
             location = part.get("location") if isinstance(part, dict) else None
             if not isinstance(location, dict) or location.get("type") not in _PART_TYPES:
-                raise BadRequestException(f"Invalid documentation part location: {location}")
+                shown = json.dumps(location, separators=(", ", ": "))
+                raise BadRequestException(f"Invalid documentation part location: {shown}")
             properties = part.get("properties")
             text = properties if isinstance(properties, str) else json.dumps(
                 properties or {}, separators=(",", ":")

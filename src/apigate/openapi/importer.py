@@ -116,19 +116,13 @@ def plan_import(
         str(default_validator) if default_validator else None,
     )
     tree = _tree(old, merge)
-    prefix = base_segments(spec.base_path(), options.basepath)
-    for op in spec.operations():
-        node = tree.resource(prefix + [part for part in op.path.split("/") if part], issues)
-        if node is None:
-            continue
-        method = build_method(op, node.doc, context)
-        if method is not None:
-            node.doc["resourceMethods"] = {**node.doc.get("resourceMethods", {}), op.verb: method}
-
+    _add_methods(spec, tree, base_segments(spec.base_path(), options.basepath), context)
+    gateway_responses = _gateway_responses(spec, issues, old, merge)
+    documentation_parts = _documentation(spec, issues, old, merge, options)
     rest_api: dict[str, Any] = {}
     with issues.unable("Unable to create the RestApi"):
         rest_api = _rest_api(ctx, spec, issues, options, api_id, tree.root.doc["id"], old.rest_api, merge)
-    issues.check(options.fail_on_warnings)
+    issues.check(options.fail_on_warnings)  # nothing is returned, so nothing is written, past a failure
     return ImportPlan(
         rest_api=rest_api,
         resources=[node.doc for node in tree.nodes()],
@@ -137,10 +131,21 @@ def plan_import(
             _merged(old.authorizers if merge else [], security.authorizers), old.authorizers
         ),
         validators=_stamped(validators, old.validators),
-        gateway_responses=_gateway_responses(spec, issues, old, merge),
-        documentation_parts=_documentation(spec, issues, old, merge, options),
+        gateway_responses=gateway_responses,
+        documentation_parts=documentation_parts,
         warnings=list(issues.warnings),
     )
+
+
+def _add_methods(spec: Spec, tree: Tree, prefix: list[str], context: MethodContext) -> None:
+    """Every operation of the document as a method of its resource (created as needed)."""
+    for op in spec.operations():
+        node = tree.resource(prefix + [part for part in op.path.split("/") if part], context.issues)
+        if node is None:
+            continue
+        method = build_method(op, node.doc, context)
+        if method is not None:
+            node.doc["resourceMethods"] = {**node.doc.get("resourceMethods", {}), op.verb: method}
 
 
 def _tree(old: Existing, merge: bool) -> Tree:
