@@ -351,3 +351,24 @@ async def test_document_level_warnings_and_errors(client: GatewayClient) -> None
         "\tUnable to put gateway response 'THROTTLED': Invalid status code specified: 99"
     )
     assert await api_ids(client) == [api["id"]]
+
+
+async def test_array_parameters_are_multi_value(client: GatewayClient) -> None:
+    # What AWS's exports write for multivaluequerystring / multivalueheader parameters.
+    swagger = {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"get": {
+        "parameters": [
+            {"name": "tag", "in": "query", "type": "array", "items": {"type": "string"}},
+            {"name": "one", "in": "query", "type": "string", "required": True},
+        ],
+        "responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": MOCK}}}}
+    document = oas3({"/x": get(parameters=[
+        {"name": "X-Ids", "in": "header", "required": True,
+         "schema": {"type": "array", "items": {"type": "string"}}},
+    ])})
+    for doc, expected in (
+        (swagger, {"method.request.multivaluequerystring.tag": False,
+                   "method.request.querystring.one": True}),
+        (document, {"method.request.multivalueheader.X-Ids": True}),
+    ):
+        api = await import_doc(client, json.dumps(doc))
+        assert (await methods_snapshot(client, api["id"]))["method-x-get"]["requestParameters"] == expected

@@ -30,6 +30,7 @@ VERBS = {
 }
 # OpenAPI's parameter locations -> the method request's (cookies have no equivalent).
 LOCATIONS = {"path": "path", "query": "querystring", "header": "header"}
+_MULTI_VALUE = {"querystring": "multivaluequerystring", "header": "multivalueheader"}
 DEFAULT_CONTENT_TYPE = "application/json"
 
 
@@ -114,8 +115,17 @@ class Spec:
                 continue
             location = LOCATIONS[param["in"]]
             required = location == "path" or param.get("required") is True
-            merged[(str(param["name"]), location)] = Parameter(str(param["name"]), location, required)
+            key = (str(param["name"]), location)
+            if location in _MULTI_VALUE and self._is_array(param, op.label):
+                # An array of values is AWS's multi-value parameter, as its exports write them.
+                location = _MULTI_VALUE[location]
+            merged[key] = Parameter(str(param["name"]), location, required)
         return list(merged.values())
+
+    def _is_array(self, param: dict[str, Any], label: str) -> bool:
+        """Swagger 2.0 types the parameter itself; OpenAPI 3.0 its ``schema``."""
+        schema = self.resolve(param.get("schema"), label) if "schema" in param else param
+        return isinstance(schema, dict) and schema.get("type") == "array"
 
     def request_schema_refs(self, op: Operation) -> dict[str, str]:
         raise NotImplementedError
