@@ -11,6 +11,7 @@ from apigate.control import (  # noqa: F401
     imports,
     integrations,
     methods,
+    model_ops,
     request_validators,
     resources,
     restapis,
