@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 # Members of a RestApi that describe the API (not its identity or creation).
 API_MEMBERS = (
     "name",
@@ -39,22 +37,18 @@ def _items(call: Any, **params: Any) -> list[dict[str, Any]]:
             return items
 
 
-def _items_if_implemented(call: Any, **params: Any) -> list[dict[str, Any]]:
-    """GetModels arrives with Model CRUD (a later issue): until then models are compared through the
-    methods that name them and the validation the calls exercise."""
-    try:
-        return _items(call, **params)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "NotImplementedException":
-            raise
-        return []
-
-
 def _json(text: Any) -> Any:
     try:
         return json.loads(text) if isinstance(text, str) else text
     except ValueError:
         return text
+
+
+def _schema(text: Any) -> Any:
+    schema = _json(text)
+    if isinstance(schema, dict):
+        schema = {k: v for k, v in schema.items() if k != "$schema"}
+    return schema
 
 
 def _method(method: dict[str, Any], resource: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -87,12 +81,10 @@ def view_of(
             r["path"]: {verb: _method(m, r, names) for verb, m in (r.get("resourceMethods") or {}).items()}
             for r in resources
         },
+        # An OpenAPI document carries neither a model's description nor (as AWS exports it) the
+        # schema's "$schema": both are lost by a round trip on AWS too.
         "models": {
-            m["name"]: {
-                "contentType": m.get("contentType"),
-                "description": m.get("description"),
-                "schema": _json(m.get("schema")),
-            }
+            m["name"]: {"contentType": m.get("contentType"), "schema": _schema(m.get("schema"))}
             for m in models
         },
         "validators": {v.get("name"): {k: v[k] for k in v if k not in ("id", "name")} for v in validators},
@@ -109,7 +101,7 @@ def management_view(apigw: Any, api_id: str) -> dict[str, Any]:
     return view_of(
         apigw.get_rest_api(restApiId=api_id),
         _items(apigw.get_resources, restApiId=api_id, embed=["methods"]),
-        _items_if_implemented(apigw.get_models, restApiId=api_id),
+        _items(apigw.get_models, restApiId=api_id),
         _items(apigw.get_request_validators, restApiId=api_id),
         _items(apigw.get_authorizers, restApiId=api_id),
         _items(apigw.get_gateway_responses, restApiId=api_id),
