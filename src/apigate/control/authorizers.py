@@ -159,8 +159,7 @@ UPDATE_SPEC = PatchSpec(
 @operation("apigateway", "UpdateAuthorizer")
 async def update_authorizer(ctx: ControlContext, params: Params) -> Output:
     rest_api_id = params["restApiId"]
-    operations = params.get("patchOperations") or []
-    common.raise_validation(common.patch_op_violations("updateAuthorizerInput", operations))
+    operations = common.patch_operations(params, "updateAuthorizerInput")
     async with ctx.store.transaction() as tx:
         old = await get_authorizer(tx, ctx, rest_api_id, params["authorizerId"])
         new = apply_patch(old, operations, UPDATE_SPEC)

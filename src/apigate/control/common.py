@@ -204,6 +204,16 @@ def patch_op_violations(input_name: str, operations: list[dict[str, Any]] | None
     ]
 
 
+def patch_operations(
+    params: Mapping[str, Any], input_name: str, more_violations: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """The request's ``patchOperations`` (``[]`` when absent), after AWS's front-end check: every op
+    against the PatchOperation enum, then ``more_violations``, all in one ValidationException."""
+    operations: list[dict[str, Any]] = params.get("patchOperations") or []
+    raise_validation(patch_op_violations(input_name, operations) + list(more_violations))
+    return operations
+
+
 def status_code_violations(status_code: str) -> list[str]:
     if _STATUS_CODE_RE.fullmatch(status_code or ""):
         return []

@@ -17,9 +17,8 @@ from apigate.control.common import (
     KIND_STAGE,
     get_api_document,
     get_rest_api,
-    patch_op_violations,
+    patch_operations,
     public,
-    raise_validation,
 )
 from apigate.control.errors import BadRequestException
 from apigate.control.paging import paginate
@@ -191,10 +190,10 @@ async def get_deployments(ctx: ControlContext, params: Params) -> Output:
 @operation("apigateway", "UpdateDeployment")
 async def update_deployment(ctx: ControlContext, params: Params) -> Output:
     rest_api_id, deployment_id = params["restApiId"], params["deploymentId"]
-    raise_validation(patch_op_violations("updateDeploymentInput", params.get("patchOperations")))
+    operations = patch_operations(params, "updateDeploymentInput")
     async with ctx.store.transaction() as tx:
         deployment = await get_deployment(tx, ctx, rest_api_id, deployment_id)
-        updated = apply_patch(deployment, params.get("patchOperations") or [], UPDATE_DEPLOYMENT)
+        updated = apply_patch(deployment, operations, UPDATE_DEPLOYMENT)
         await tx.put(KIND_DEPLOYMENT, deployment_key(rest_api_id, deployment_id), updated)
     return public(updated)
 

@@ -163,8 +163,7 @@ UPDATE_SPEC = PatchSpec({"/properties": Rule("replace", nullable=False)}, style=
 @operation("apigateway", "UpdateDocumentationPart")
 async def update_documentation_part(ctx: ControlContext, params: Params) -> Output:
     rest_api_id = params["restApiId"]
-    operations = params.get("patchOperations") or []
-    common.raise_validation(common.patch_op_violations("updateDocumentationPartInput", operations))
+    operations = common.patch_operations(params, "updateDocumentationPartInput")
     async with ctx.store.transaction() as tx:
         old = await get_part(tx, ctx, rest_api_id, params["documentationPartId"])
         new = apply_patch(old, operations, UPDATE_SPEC)

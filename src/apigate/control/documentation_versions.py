@@ -85,8 +85,7 @@ UPDATE_SPEC = PatchSpec({"/description": Rule("replace")}, style="paths")
 @operation("apigateway", "UpdateDocumentationVersion")
 async def update_documentation_version(ctx: ControlContext, params: Params) -> Output:
     rest_api_id = params["restApiId"]
-    operations = params.get("patchOperations") or []
-    common.raise_validation(common.patch_op_violations("updateDocumentationVersionInput", operations))
+    operations = common.patch_operations(params, "updateDocumentationVersionInput")
     async with ctx.store.transaction() as tx:
         old = await get_version(tx, ctx, rest_api_id, params["documentationVersion"])
         new = apply_patch(old, operations, UPDATE_SPEC)

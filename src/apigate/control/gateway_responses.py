@@ -169,8 +169,7 @@ UPDATE_SPEC = PatchSpec(
 async def update_gateway_response(ctx: ControlContext, params: Params) -> Output:
     """Patches what GetGatewayResponse shows; a default response becomes customised (recorded)."""
     rest_api_id, response_type = params["restApiId"], params["responseType"]
-    operations = params.get("patchOperations") or []
-    raise_validation(common.patch_op_violations("updateGatewayResponseInput", operations))
+    operations = common.patch_operations(params, "updateGatewayResponseInput")
     async with ctx.store.transaction() as tx:
         current = effective(response_type, await customised_responses(tx, ctx, rest_api_id))
         new = apply_patch(current, operations, UPDATE_SPEC)

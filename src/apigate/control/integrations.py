@@ -111,8 +111,7 @@ INTEGRATION_SPEC = PatchSpec(
 
 @operation("apigateway", "UpdateIntegration")
 async def update_integration(ctx: ControlContext, params: Params) -> Output:
-    operations = params.get("patchOperations") or []
-    raise_validation(common.patch_op_violations("updateIntegrationInput", operations))
+    operations = common.patch_operations(params, "updateIntegrationInput")
     async with ctx.store.transaction() as tx:
         resource, method = await load_method(tx, ctx, params)
         new = apply_patch(find_integration(method), operations, INTEGRATION_SPEC)
@@ -182,10 +181,8 @@ RESPONSE_SPEC = PatchSpec(
 @operation("apigateway", "UpdateIntegrationResponse")
 async def update_integration_response(ctx: ControlContext, params: Params) -> Output:
     status_code = params["statusCode"]
-    operations = params.get("patchOperations") or []
-    raise_validation(
-        common.patch_op_violations("updateIntegrationResponseInput", operations)
-        + common.status_code_violations(status_code)
+    operations = common.patch_operations(
+        params, "updateIntegrationResponseInput", common.status_code_violations(status_code)
     )
     async with ctx.store.transaction() as tx:
         resource, method = await load_method(tx, ctx, params)

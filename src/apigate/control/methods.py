@@ -161,8 +161,7 @@ METHOD_SPEC = PatchSpec(
 @operation("apigateway", "UpdateMethod")
 async def update_method(ctx: ControlContext, params: Params) -> Output:
     api_id = params["restApiId"]
-    operations = params.get("patchOperations") or []
-    raise_validation(common.patch_op_violations("updateMethodInput", operations))
+    operations = common.patch_operations(params, "updateMethodInput")
     async with ctx.store.transaction() as tx:
         resource = await get_resource(tx, ctx, api_id, params["resourceId"])
         old = find_method(resource, params["httpMethod"])
@@ -235,10 +234,8 @@ METHOD_RESPONSE_SPEC = PatchSpec(
 async def update_method_response(ctx: ControlContext, params: Params) -> Output:
     """Answers 201, not 200 (the model's responseCode, as AWS)."""
     api_id, status_code = params["restApiId"], params["statusCode"]
-    operations = params.get("patchOperations") or []
-    raise_validation(
-        common.patch_op_violations("updateMethodResponseInput", operations)
-        + common.status_code_violations(status_code)
+    operations = common.patch_operations(
+        params, "updateMethodResponseInput", common.status_code_violations(status_code)
     )
     async with ctx.store.transaction() as tx:
         resource, method = await load_method(tx, ctx, params)

@@ -115,8 +115,7 @@ UPDATE_SPEC = PatchSpec({"/description": Rule("replace"), "/schema": Rule("repla
 @operation("apigateway", "UpdateModel")
 async def update_model(ctx: ControlContext, params: Params) -> Output:
     rest_api_id, name = params["restApiId"], params["modelName"]
-    operations = params.get("patchOperations") or []
-    common.raise_validation(common.patch_op_violations("updateModelInput", operations))
+    operations = common.patch_operations(params, "updateModelInput")
     async with ctx.store.transaction() as tx:
         old = await load_model(tx, ctx, rest_api_id, name)
         new = apply_patch(old, operations, UPDATE_SPEC)

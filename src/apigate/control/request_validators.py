@@ -85,8 +85,7 @@ UPDATE_SPEC = PatchSpec(
 @operation("apigateway", "UpdateRequestValidator")
 async def update_request_validator(ctx: ControlContext, params: Params) -> Output:
     rest_api_id = params["restApiId"]
-    operations = params.get("patchOperations") or []
-    common.raise_validation(common.patch_op_violations("updateRequestValidatorInput", operations))
+    operations = common.patch_operations(params, "updateRequestValidatorInput")
     async with ctx.store.transaction() as tx:
         old = await get_validator(tx, ctx, rest_api_id, params["requestValidatorId"])
         new = apply_patch(old, operations, UPDATE_SPEC)

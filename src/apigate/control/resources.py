@@ -157,8 +157,7 @@ UPDATE_SPEC = PatchSpec(
 @operation("apigateway", "UpdateResource")
 async def update_resource(ctx: ControlContext, params: Params) -> Output:
     api_id = params["restApiId"]
-    operations = params.get("patchOperations") or []
-    common.raise_validation(common.patch_op_violations("updateResourceInput", operations))
+    operations = common.patch_operations(params, "updateResourceInput")
     async with ctx.store.transaction() as tx:
         old = await get_resource(tx, ctx, api_id, params["resourceId"])
         new = apply_patch(old, operations, UPDATE_SPEC)

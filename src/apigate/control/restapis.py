@@ -333,8 +333,7 @@ def _after_update(ctx: ControlContext, old: dict[str, Any], new: dict[str, Any])
 
 @operation("apigateway", "UpdateRestApi")
 async def update_rest_api(ctx: ControlContext, params: Params) -> Output:
-    operations = params.get("patchOperations") or []
-    raise_validation(common.patch_op_violations("updateRestApiInput", operations))
+    operations = common.patch_operations(params, "updateRestApiInput")
     async with ctx.store.transaction() as tx:
         old = await get_rest_api(tx, ctx, params["restApiId"])
         new = _after_update(ctx, old, apply_patch(old, operations, UPDATE_SPEC))
