@@ -18,11 +18,13 @@ from typing import Any
 from apigate.control import common
 from apigate.control.api_children import (
     api_exists,
-    children,
     get_child,
-    method_using,
     new_child_id,
     page_of,
+    put_child,
+    read_child,
+    read_children,
+    refuse_if_used,
     stamp,
 )
 from apigate.control.common import KIND_AUTHORIZER, public
@@ -120,23 +122,19 @@ async def create_authorizer(ctx: ControlContext, params: Params) -> Output:
         if not await api_exists(tx, ctx, rest_api_id):
             raise ConflictException(MSG_NO_API)
         doc["id"] = await new_child_id(tx, KIND_AUTHORIZER, rest_api_id)
-        await tx.put(KIND_AUTHORIZER, f"{rest_api_id}/{doc['id']}", stamp(doc))
+        await put_child(tx, KIND_AUTHORIZER, rest_api_id, stamp(doc))
     return public(doc)
 
 
 @operation("apigateway", "GetAuthorizer")
 async def get_authorizer_handler(ctx: ControlContext, params: Params) -> Output:
-    async with ctx.store.transaction() as tx:
-        doc = await get_authorizer(tx, ctx, params["restApiId"], params["authorizerId"])
-    return public(doc)
+    rest_api_id, authorizer_id = params["restApiId"], params["authorizerId"]
+    return await read_child(ctx, KIND_AUTHORIZER, rest_api_id, authorizer_id, MSG_NOT_FOUND)
 
 
 @operation("apigateway", "GetAuthorizers")
 async def get_authorizers(ctx: ControlContext, params: Params) -> Output:
-    async with ctx.store.transaction() as tx:
-        await common.get_rest_api(tx, ctx, params["restApiId"])
-        docs = await children(tx, KIND_AUTHORIZER, params["restApiId"])
-    return page_of(docs, params)
+    return page_of(await read_children(ctx, KIND_AUTHORIZER, params["restApiId"]), params)
 
 
 UPDATE_SPEC = PatchSpec(
@@ -171,7 +169,7 @@ async def update_authorizer(ctx: ControlContext, params: Params) -> Output:
             if not new.get(member):
                 new.pop(member, None)
         check_authorizer(new)
-        await tx.put(KIND_AUTHORIZER, f"{rest_api_id}/{new['id']}", new)
+        await put_child(tx, KIND_AUTHORIZER, rest_api_id, new)
     return public(new)
 
 
@@ -180,11 +178,7 @@ async def delete_authorizer(ctx: ControlContext, params: Params) -> Output:
     rest_api_id, authorizer_id = params["restApiId"], params["authorizerId"]
     async with ctx.store.transaction() as tx:
         doc = await get_authorizer(tx, ctx, rest_api_id, authorizer_id)
-        used_by = await method_using(tx, rest_api_id, "authorizerId", authorizer_id)
-        if used_by is not None:
-            raise ConflictException(
-                f"Cannot delete authorizer '{doc.get('name', authorizer_id)}', "
-                f"is referenced in method: {used_by}"
-            )
+        what = f"authorizer '{doc.get('name', authorizer_id)}'"
+        await refuse_if_used(tx, rest_api_id, "authorizerId", authorizer_id, what)
         await tx.delete(KIND_AUTHORIZER, f"{rest_api_id}/{authorizer_id}")
     return None

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from apigate import ids
+from apigate.control.api_children import page_of
 from apigate.control.common import (
     KIND_DEPLOYMENT,
     KIND_SNAPSHOT,
@@ -21,7 +22,6 @@ from apigate.control.common import (
     public,
 )
 from apigate.control.errors import BadRequestException
-from apigate.control.paging import paginate
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
 from apigate.control.snapshot import api_summary, build_snapshot, iter_methods
@@ -184,7 +184,7 @@ async def get_deployments(ctx: ControlContext, params: Params) -> Output:
         await get_rest_api(tx, ctx, rest_api_id)
         docs = [doc for _, doc in await tx.list(KIND_DEPLOYMENT, f"{rest_api_id}/")]
     docs.sort(key=lambda d: (d.get("_createdNs", 0), d.get("id", "")))
-    return paginate([public(d) for d in docs], params.get("position"), params.get("limit"))
+    return page_of(docs, params)
 
 
 @operation("apigateway", "UpdateDeployment")

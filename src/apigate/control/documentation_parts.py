@@ -19,7 +19,16 @@ from typing import Any
 import yaml
 
 from apigate.control import common
-from apigate.control.api_children import children, get_child, new_child_id, page_of, stamp
+from apigate.control.api_children import (
+    children,
+    get_child,
+    new_child_id,
+    page_of,
+    put_child,
+    read_child,
+    read_children,
+    stamp,
+)
 from apigate.control.common import KIND_DOCUMENTATION_PART, public
 from apigate.control.errors import BadRequestException, ConflictException, NotFoundException
 from apigate.control.patch import PatchSpec, Rule, apply_patch
@@ -99,7 +108,7 @@ async def _add_part(
         "location": location,
         "properties": properties,
     }
-    await tx.put(KIND_DOCUMENTATION_PART, f"{rest_api_id}/{doc['id']}", stamp(doc))
+    await put_child(tx, KIND_DOCUMENTATION_PART, rest_api_id, stamp(doc))
     return doc
 
 
@@ -127,9 +136,8 @@ def _shown(location: dict[str, Any]) -> str:
 
 @operation("apigateway", "GetDocumentationPart")
 async def get_documentation_part(ctx: ControlContext, params: Params) -> Output:
-    async with ctx.store.transaction() as tx:
-        doc = await get_part(tx, ctx, params["restApiId"], params["documentationPartId"])
-    return public(doc)
+    rest_api_id, part_id = params["restApiId"], params["documentationPartId"]
+    return await read_child(ctx, KIND_DOCUMENTATION_PART, rest_api_id, part_id, MSG_NOT_FOUND)
 
 
 def _matches(doc: dict[str, Any], params: Params) -> bool:
@@ -151,9 +159,7 @@ def _matches(doc: dict[str, Any], params: Params) -> bool:
 
 @operation("apigateway", "GetDocumentationParts")
 async def get_documentation_parts(ctx: ControlContext, params: Params) -> Output:
-    async with ctx.store.transaction() as tx:
-        await common.get_rest_api(tx, ctx, params["restApiId"])
-        docs = await children(tx, KIND_DOCUMENTATION_PART, params["restApiId"])
+    docs = await read_children(ctx, KIND_DOCUMENTATION_PART, params["restApiId"])
     return page_of([d for d in docs if _matches(d, params)], params)
 
 
@@ -168,7 +174,7 @@ async def update_documentation_part(ctx: ControlContext, params: Params) -> Outp
         old = await get_part(tx, ctx, rest_api_id, params["documentationPartId"])
         new = apply_patch(old, operations, UPDATE_SPEC)
         new["properties"] = check_properties(new.get("properties"))
-        await tx.put(KIND_DOCUMENTATION_PART, f"{rest_api_id}/{new['id']}", new)
+        await put_child(tx, KIND_DOCUMENTATION_PART, rest_api_id, new)
     return public(new)
 
 
@@ -240,7 +246,7 @@ async def import_documentation_parts(ctx: ControlContext, params: Params) -> Out
                 doc = existing[key] = await _add_part(tx, rest_api_id, location, properties)
             else:
                 doc["properties"] = properties
-                await tx.put(KIND_DOCUMENTATION_PART, f"{rest_api_id}/{doc['id']}", doc)
+                await put_child(tx, KIND_DOCUMENTATION_PART, rest_api_id, doc)
             if doc["id"] not in ids:
                 ids.append(doc["id"])
     result: dict[str, Any] = {"ids": ids}

@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from apigate.control import common
-from apigate.control.api_children import children
+from apigate.control.api_children import children, page_of
 from apigate.control.common import KIND_DOCUMENTATION_PART, KIND_DOCUMENTATION_VERSION, KIND_STAGE, public
 from apigate.control.errors import BadRequestException, ConflictException
-from apigate.control.paging import paginate
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
 from apigate.store.base import Transaction
@@ -76,7 +75,7 @@ async def get_documentation_versions(ctx: ControlContext, params: Params) -> Out
         await common.get_rest_api(tx, ctx, params["restApiId"])
         docs = [d for _, d in await tx.list(KIND_DOCUMENTATION_VERSION, f"{params['restApiId']}/")]
     docs.sort(key=lambda d: (d.get("createdDate", 0), d["version"]))
-    return paginate([public(d) for d in docs], params.get("position"), params.get("limit"))
+    return page_of(docs, params)
 
 
 UPDATE_SPEC = PatchSpec({"/description": Rule("replace")}, style="paths")

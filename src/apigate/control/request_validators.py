@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING, Any
 from apigate.control import common
 from apigate.control.api_children import (
     api_exists,
-    children,
     get_child,
-    method_using,
     new_child_id,
     page_of,
+    put_child,
+    read_child,
+    read_children,
+    refuse_if_used,
     stamp,
 )
 from apigate.control.common import KIND_REQUEST_VALIDATOR, public
-from apigate.control.errors import BadRequestException, ConflictException
+from apigate.control.errors import BadRequestException
 from apigate.control.patch import PatchSpec, Rule, apply_patch
 from apigate.control.registry import ControlContext, Output, Params, operation
 
@@ -51,23 +53,19 @@ async def create_request_validator(ctx: ControlContext, params: Params) -> Outpu
             doc["name"] = params["name"]
         doc["validateRequestBody"] = bool(params.get("validateRequestBody"))
         doc["validateRequestParameters"] = bool(params.get("validateRequestParameters"))
-        await tx.put(KIND_REQUEST_VALIDATOR, f"{rest_api_id}/{doc['id']}", stamp(doc))
+        await put_child(tx, KIND_REQUEST_VALIDATOR, rest_api_id, stamp(doc))
     return public(doc)
 
 
 @operation("apigateway", "GetRequestValidator")
 async def get_request_validator(ctx: ControlContext, params: Params) -> Output:
-    async with ctx.store.transaction() as tx:
-        doc = await get_validator(tx, ctx, params["restApiId"], params["requestValidatorId"])
-    return public(doc)
+    rest_api_id, validator_id = params["restApiId"], params["requestValidatorId"]
+    return await read_child(ctx, KIND_REQUEST_VALIDATOR, rest_api_id, validator_id, MSG_NOT_FOUND)
 
 
 @operation("apigateway", "GetRequestValidators")
 async def get_request_validators(ctx: ControlContext, params: Params) -> Output:
-    async with ctx.store.transaction() as tx:
-        await common.get_rest_api(tx, ctx, params["restApiId"])
-        docs = await children(tx, KIND_REQUEST_VALIDATOR, params["restApiId"])
-    return page_of(docs, params)
+    return page_of(await read_children(ctx, KIND_REQUEST_VALIDATOR, params["restApiId"]), params)
 
 
 # Recorded: "Must be one of: [/name, /validateRequestParameters, /validateRequestBody]" (this order);
@@ -93,7 +91,7 @@ async def update_request_validator(ctx: ControlContext, params: Params) -> Outpu
             raise BadRequestException(MSG_BLANK_NAME)
         for flag in ("validateRequestBody", "validateRequestParameters"):
             new[flag] = bool(new.get(flag))
-        await tx.put(KIND_REQUEST_VALIDATOR, f"{rest_api_id}/{new['id']}", new)
+        await put_child(tx, KIND_REQUEST_VALIDATOR, rest_api_id, new)
     return public(new)
 
 
@@ -104,11 +102,7 @@ async def delete_request_validator(ctx: ControlContext, params: Params) -> Outpu
     rest_api_id, validator_id = params["restApiId"], params["requestValidatorId"]
     async with ctx.store.transaction() as tx:
         doc = await get_validator(tx, ctx, rest_api_id, validator_id)
-        used_by = await method_using(tx, rest_api_id, "requestValidatorId", validator_id)
-        if used_by is not None:
-            raise ConflictException(
-                f"Cannot delete Request Validator '{doc.get('name', validator_id)}', "
-                f"is referenced in method: {used_by}"
-            )
+        what = f"Request Validator '{doc.get('name', validator_id)}'"
+        await refuse_if_used(tx, rest_api_id, "requestValidatorId", validator_id, what)
         await tx.delete(KIND_REQUEST_VALIDATOR, f"{rest_api_id}/{validator_id}")
     return None
