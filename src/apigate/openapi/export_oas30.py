@@ -39,44 +39,22 @@ def document(source: ExportSource, extensions: Extensions) -> Doc:
                 "variables": {"basePath": {"default": source.stage_name}},
             }
         ],
-        "paths": _paths(source.snapshot, extensions),
+        "paths": shared.paths(source.snapshot, extensions, _request, _response),
         "components": components,
     }
     doc.update(shared.api_extensions(source, extensions))
     return doc
 
 
-def _paths(snapshot: Mapping[str, Any], extensions: Extensions) -> Doc:
-    authorizers = shared.authorizers_by_id(snapshot)
-    validators = shared.validator_names(snapshot)
-    paths: Doc = {}
-    for op in shared.operations(snapshot):
-        paths.setdefault(op.path, {})[op.key] = _operation(op, authorizers, validators, extensions)
-    return paths
-
-
-def _operation(
-    op: shared.Operation,
-    authorizers: Mapping[str, Mapping[str, Any]],
-    validators: Mapping[str, str],
-    extensions: Extensions,
-) -> Doc:
-    method = op.method
+def _request(method: Mapping[str, Any]) -> Doc:
+    """``parameters`` and a ``requestBody`` with every request model."""
     out: Doc = {}
-    if method.get("operationName"):
-        out["operationId"] = method["operationName"]
     parameters = [_parameter(p) for p in shared.parameters(method)]
     if parameters:
         out["parameters"] = parameters
     models = method.get("requestModels") or {}
     if models:
         out["requestBody"] = {"content": _content(models), "required": True}
-    responses = method.get("methodResponses") or {}
-    out["responses"] = {code: _response(code, responses[code]) for code in sorted(responses)}
-    security = shared.security(method, authorizers)
-    if security:
-        out["security"] = security
-    out.update(shared.operation_extensions(op, validators, extensions))
     return out
 
 

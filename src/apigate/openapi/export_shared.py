@@ -1,5 +1,6 @@
 """What the Swagger 2.0 and OpenAPI 3.0 exporters share: the request, the walk over the snapshot's
-methods, method request parameters, model schemas with local ``$ref``s, and security.
+methods and the operation objects' common members (``paths``), method request parameters, model
+schemas with local ``$ref``s, and security.
 
 An export reads only the deployment snapshot of the stage (plus the stage's documentation), as AWS
 exports what a stage serves rather than the API being edited.
@@ -10,13 +11,17 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from apigate.openapi import export_extensions as ext
 
 Doc = dict[str, Any]
+# A format's own members of an operation (from the method), and its response object (status code,
+# method response).
+RequestMembers = Callable[[Mapping[str, Any]], Doc]
+ResponseObject = Callable[[str, Mapping[str, Any]], Doc]
 
 # The order operations appear in under a path (OpenAPI's own order), ANY last.
 VERB_ORDER = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "ANY")
@@ -192,9 +197,9 @@ def response_headers(response: Mapping[str, Any]) -> list[str]:
     return [key[len(prefix) :] for key in response.get("responseParameters") or {} if key.startswith(prefix)]
 
 
-def request_body_model(method: Mapping[str, Any]) -> str | None:
-    """The one request model Swagger 2.0 can carry: the JSON one, else the first."""
-    models = method.get("requestModels") or {}
+def one_model(models: Mapping[str, Any]) -> str | None:
+    """The one model (of ``requestModels`` / ``responseModels``) Swagger 2.0 can carry: the JSON
+    one, else the first."""
     if not models:
         return None
     return str(models.get("application/json") or next(iter(models.values())))
@@ -256,3 +261,31 @@ def api_extensions(source: ExportSource, extensions: Extensions) -> Doc:
     if not extensions.apigateway:
         return {}
     return ext.api_extensions(source.snapshot, source.documentation_version, source.documentation_parts)
+
+
+# --- paths -------------------------------------------------------------------------------------
+
+
+def paths(
+    snapshot: Mapping[str, Any], extensions: Extensions, request: RequestMembers, response: ResponseObject
+) -> Doc:
+    """The ``paths`` object. Each operation in AWS's key order: ``operationId``, the format's
+    ``request`` members (parameters, body), ``responses`` (``response`` each, by status code),
+    ``security``, then the per-operation extensions."""
+    authorizers = authorizers_by_id(snapshot)
+    validators = validator_names(snapshot)
+    out: Doc = {}
+    for op in operations(snapshot):
+        method = op.method
+        operation: Doc = {}
+        if method.get("operationName"):
+            operation["operationId"] = method["operationName"]
+        operation.update(request(method))
+        responses = method.get("methodResponses") or {}
+        operation["responses"] = {code: response(code, responses[code]) for code in sorted(responses)}
+        requirements = security(method, authorizers)
+        if requirements:
+            operation["security"] = requirements
+        operation.update(operation_extensions(op, validators, extensions))
+        out.setdefault(op.path, {})[op.key] = operation
+    return out

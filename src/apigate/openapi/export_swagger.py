@@ -30,7 +30,7 @@ def document(source: ExportSource, extensions: Extensions) -> Doc:
         "host": source.host,
         "basePath": f"/{source.stage_name}",
         "schemes": ["https"],
-        "paths": _paths(source.snapshot, extensions),
+        "paths": shared.paths(source.snapshot, extensions, _request, _response),
     }
     schemes = shared.security_schemes(source.snapshot, extensions)
     if schemes:
@@ -42,43 +42,21 @@ def document(source: ExportSource, extensions: Extensions) -> Doc:
     return doc
 
 
-def _paths(snapshot: Mapping[str, Any], extensions: Extensions) -> Doc:
-    authorizers = shared.authorizers_by_id(snapshot)
-    validators = shared.validator_names(snapshot)
-    paths: Doc = {}
-    for op in shared.operations(snapshot):
-        paths.setdefault(op.path, {})[op.key] = _operation(op, authorizers, validators, extensions)
-    return paths
-
-
-def _operation(
-    op: shared.Operation,
-    authorizers: Mapping[str, Mapping[str, Any]],
-    validators: Mapping[str, str],
-    extensions: Extensions,
-) -> Doc:
-    method = op.method
+def _request(method: Mapping[str, Any]) -> Doc:
+    """``consumes``, ``produces`` and ``parameters``, the one body model among them."""
     out: Doc = {}
-    if method.get("operationName"):
-        out["operationId"] = method["operationName"]
     consumes, produces = shared.consumes(method), shared.produces(method)
     if consumes:
         out["consumes"] = consumes
     if produces:
         out["produces"] = produces
     parameters = [_parameter(p) for p in shared.parameters(method)]
-    body = shared.request_body_model(method)
+    body = shared.one_model(method.get("requestModels") or {})
     if body is not None:
         schema = shared.model_ref(body, REF)
         parameters.append({"in": "body", "name": body, "required": True, "schema": schema})
     if parameters:
         out["parameters"] = parameters
-    responses = method.get("methodResponses") or {}
-    out["responses"] = {code: _response(code, responses[code]) for code in sorted(responses)}
-    security = shared.security(method, authorizers)
-    if security:
-        out["security"] = security
-    out.update(shared.operation_extensions(op, validators, extensions))
     return out
 
 
@@ -93,10 +71,9 @@ def _parameter(parameter: shared.Parameter) -> Doc:
 
 def _response(status_code: str, response: Mapping[str, Any]) -> Doc:
     out: Doc = {"description": f"{status_code} response"}
-    models = response.get("responseModels") or {}
-    if models:
-        name = models.get("application/json") or next(iter(models.values()))
-        out["schema"] = shared.model_ref(str(name), REF)
+    model = shared.one_model(response.get("responseModels") or {})
+    if model is not None:
+        out["schema"] = shared.model_ref(model, REF)
     headers = shared.response_headers(response)
     if headers:
         out["headers"] = {name: {"type": "string"} for name in headers}
