@@ -18,13 +18,12 @@ from apigate.control import common
 from apigate.control.api_children import page_of
 from apigate.control.common import KIND_MODEL, KIND_RESOURCE, public
 from apigate.control.errors import BadRequestException, ConflictException, NotFoundException
+from apigate.control.model_render import flatten, model_template
 from apigate.control.models import (
     INVALID_SCHEMA,
     check_name,
     check_schema,
-    flatten,
     list_models,
-    model_template,
     parse_schema,
     referenced_models,
     schema_text,
@@ -88,7 +87,7 @@ async def create_model(ctx: ControlContext, params: Params) -> Output:
 
 @operation("apigateway", "GetModel")
 async def get_model(ctx: ControlContext, params: Params) -> Output:
-    """``flatten=true``: the schema with the Models it references inlined (``models.flatten``)."""
+    """``flatten=true``: the schema with the Models it references inlined (``model_render.flatten``)."""
     rest_api_id, name = params["restApiId"], params["modelName"]
     async with ctx.store.transaction() as tx:
         doc = public(await load_model(tx, ctx, rest_api_id, name))
@@ -172,7 +171,7 @@ async def delete_model(ctx: ControlContext, params: Params) -> Output:
 
 @operation("apigateway", "GetModelTemplate")
 async def get_model_template(ctx: ControlContext, params: Params) -> Output:
-    """A VTL mapping template of the Model's shape (``models.model_template``); a Model whose
+    """A VTL mapping template of the Model's shape (``model_render.model_template``); a Model whose
     schema is not a JSON object has none."""
     rest_api_id, name = params["restApiId"], params["modelName"]
     async with ctx.store.transaction() as tx:
