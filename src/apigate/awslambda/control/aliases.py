@@ -84,6 +84,20 @@ def alias_out(alias: Doc) -> dict[str, Any]:
     return public(alias)
 
 
+async def _store(
+    tx: Transaction, ref: FunctionRef, name: str, alias: Doc, routing: Mapping[str, Any] | None
+) -> None:
+    """Store the alias with ``routing`` checked against its version and a new RevisionId, both
+    (re-)inserted last, in AWS's member order: RoutingConfig, then RevisionId."""
+    checked = await check_routing(tx, ref, alias["FunctionVersion"], routing)
+    alias.pop("RoutingConfig", None)
+    alias.pop("RevisionId", None)
+    if checked is not None:
+        alias["RoutingConfig"] = checked
+    alias["RevisionId"] = new_revision()
+    await tx.put(KIND_ALIAS, child_key(ref, name), alias)
+
+
 @operation(SERVICE, "CreateAlias")
 async def create_alias(ctx: ControlContext, params: Params) -> Output:
     ref = unqualified_ref_of(ctx, params)
@@ -99,11 +113,7 @@ async def create_alias(ctx: ControlContext, params: Params) -> Output:
             "FunctionVersion": target,
             "Description": params.get("Description") or "",
         }
-        routing = await check_routing(tx, ref, target, params.get("RoutingConfig"))
-        if routing is not None:
-            alias["RoutingConfig"] = routing
-        alias["RevisionId"] = new_revision()
-        await tx.put(KIND_ALIAS, child_key(ref, name), alias)
+        await _store(tx, ref, name, alias, params.get("RoutingConfig"))
     return alias_out(alias)
 
 
@@ -133,14 +143,7 @@ async def update_alias(ctx: ControlContext, params: Params) -> Output:
         routing = params.get("RoutingConfig")
         if routing is None:  # kept as it was, but checked again against a new target version
             routing = alias.get("RoutingConfig")
-        checked = await check_routing(tx, ref, alias["FunctionVersion"], routing)
-        # Re-inserted in AWS's member order: RoutingConfig, then a new RevisionId (every update).
-        alias.pop("RoutingConfig", None)
-        alias.pop("RevisionId", None)
-        if checked is not None:
-            alias["RoutingConfig"] = checked
-        alias["RevisionId"] = new_revision()
-        await tx.put(KIND_ALIAS, child_key(ref, name), alias)
+        await _store(tx, ref, name, alias, routing)
     return alias_out(alias)
 
 

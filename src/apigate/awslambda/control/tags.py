@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from apigate.awslambda import arns
 from apigate.awslambda.control.common import SERVICE
 from apigate.awslambda.documents import KIND_FUNCTION, function_key, get_function
@@ -9,6 +11,7 @@ from apigate.awslambda.errors import InvalidParameterValueException
 from apigate.control.registry import ControlContext, Output, Params, operation
 
 MAX_TAGS = 50
+Tags = dict[str, str]
 FUNCTIONS_ONLY = (
     "Tagging operations are permitted on Lambda functions only. Tags on aliases and versions are not "
     "supported. Please specify either a function name or a function ARN."
@@ -22,27 +25,30 @@ def _ref(ctx: ControlContext, params: Params) -> arns.FunctionRef:
     return ref
 
 
-@operation(SERVICE, "TagResource")
-async def tag_resource(ctx: ControlContext, params: Params) -> Output:
+async def _retag(ctx: ControlContext, params: Params, change: Callable[[Tags], Tags]) -> None:
+    """Replace the function's tags with ``change`` of them."""
     ref = _ref(ctx, params)
     async with ctx.store.transaction() as tx:
         function = await get_function(tx, ref)
-        tags = {**(function.get("_tags") or {}), **params["Tags"]}
-        if len(tags) > MAX_TAGS:
-            raise InvalidParameterValueException("Number of tags exceeds function tag limit.")
-        function["_tags"] = tags
+        function["_tags"] = change(function.get("_tags") or {})
         await tx.put(KIND_FUNCTION, function_key(ref), function)
+
+
+@operation(SERVICE, "TagResource")
+async def tag_resource(ctx: ControlContext, params: Params) -> Output:
+    def tagged(tags: Tags) -> Tags:
+        merged = {**tags, **params["Tags"]}
+        if len(merged) > MAX_TAGS:
+            raise InvalidParameterValueException("Number of tags exceeds function tag limit.")
+        return merged
+
+    await _retag(ctx, params, tagged)
     return None
 
 
 @operation(SERVICE, "UntagResource")
 async def untag_resource(ctx: ControlContext, params: Params) -> Output:
-    ref = _ref(ctx, params)
-    async with ctx.store.transaction() as tx:
-        function = await get_function(tx, ref)
-        tags = {k: v for k, v in (function.get("_tags") or {}).items() if k not in params["TagKeys"]}
-        function["_tags"] = tags
-        await tx.put(KIND_FUNCTION, function_key(ref), function)
+    await _retag(ctx, params, lambda tags: {k: v for k, v in tags.items() if k not in params["TagKeys"]})
     return None
 
 
