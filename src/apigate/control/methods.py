@@ -191,6 +191,21 @@ async def delete_method(ctx: ControlContext, params: Params) -> Output:
 # --- MethodResponse ----------------------------------------------------------------------------
 
 
+async def _store_response(
+    tx: Transaction,
+    api_id: str,
+    resource: dict[str, Any],
+    method: dict[str, Any],
+    status_code: str,
+    response: dict[str, Any],
+) -> None:
+    """Check a MethodResponse against the API (parameters, models), then store it in its Method."""
+    check_response_parameters(response.get("responseParameters"))
+    await check_models(tx, api_id, response.get("responseModels"))
+    store_entry(method, "methodResponses", status_code, response)
+    await put_resource(tx, api_id, resource)
+
+
 @operation("apigateway", "PutMethodResponse")
 async def put_method_response(ctx: ControlContext, params: Params) -> Output:
     api_id, status_code = params["restApiId"], params["statusCode"]
@@ -201,10 +216,7 @@ async def put_method_response(ctx: ControlContext, params: Params) -> Output:
         for member in ("responseParameters", "responseModels"):
             if params.get(member) is not None:
                 response[member] = dict(params[member])
-        check_response_parameters(response.get("responseParameters"))
-        await check_models(tx, api_id, response.get("responseModels"))
-        store_entry(method, "methodResponses", status_code, response)
-        await put_resource(tx, api_id, resource)
+        await _store_response(tx, api_id, resource, method, status_code, response)
     return response
 
 
@@ -242,10 +254,7 @@ async def update_method_response(ctx: ControlContext, params: Params) -> Output:
         current = find_response(method, "methodResponses", status_code)
         new = apply_patch(current, operations, METHOD_RESPONSE_SPEC)
         common.prune_emptied(new, operations, "responseParameters", "responseModels")
-        check_response_parameters(new.get("responseParameters"))
-        await check_models(tx, api_id, new.get("responseModels"))
-        store_entry(method, "methodResponses", status_code, new)
-        await put_resource(tx, api_id, resource)
+        await _store_response(tx, api_id, resource, method, status_code, new)
     return new
 
 
