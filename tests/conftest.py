@@ -6,7 +6,7 @@ so workers never share a gateway. ``tests/e2e/conftest.py`` resets the gateway b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import pytest
 
 from tests.e2e.backend import Backend
 from tests.e2e.harness import Gateway, aws_cli_env, free_port, run_aws_cli, start_gateway
+from tests.support.client import GatewayClient
 
 __all__ = ["free_port"]
 
@@ -71,3 +72,13 @@ def backend() -> Iterator[Backend]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[GatewayClient]:
+    """botocore's requests through the whole gateway app, in process (no socket)."""
+    c = GatewayClient()
+    try:
+        yield c
+    finally:
+        await c.close()

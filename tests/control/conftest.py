@@ -6,23 +6,11 @@ The builders below make the small APIs most handler tests start from.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from tests.support.client import GatewayClient
 
 MOCK_REQUEST = {"application/json": '{"statusCode": 200}'}
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[GatewayClient]:
-    c = GatewayClient()
-    try:
-        yield c
-    finally:
-        await c.close()
 
 
 async def new_api(client: GatewayClient) -> tuple[str, str]:

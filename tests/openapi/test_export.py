@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,15 +18,6 @@ LAMBDA_URI = (
     f"arn:aws:lambda:{REGION}:000000000000:function:auth/invocations"
 )
 X = "x-amazon-apigateway-"
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[GatewayClient]:
-    c = GatewayClient()
-    try:
-        yield c
-    finally:
-        await c.close()
 
 
 def body_of(result: dict[str, Any]) -> str:
